@@ -1,0 +1,180 @@
+/* graphbit-http-errors.c - HTTP and transport failures as graphbit errors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "graphbit-http-private.h"
+#include "graphbit-error-private.h"
+
+/* Error bodies are kept in the error details for diagnosis, up to this. */
+#define MAX_KEPT_BODY 8192
+
+static char *
+uri_for_message (GUri *uri)
+{
+  /* Never print userinfo or query strings: they may carry credentials. */
+  return uri != NULL
+       ? g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO | G_URI_HIDE_QUERY | G_URI_HIDE_FRAGMENT)
+       : g_strdup ("(no URL)");
+}
+
+static void
+set_common_details (GError                    *error,
+                    const GraphbitHttpOptions *options)
+{
+  graphbit_error_set_operation (error, options->operation);
+  graphbit_error_set_provider (error, options->provider);
+}
+
+GError *
+graphbit_http_error_from_transport (const GError              *error,
+                                    const GraphbitHttpOptions *options,
+                                    GUri                      *uri)
+{
+  g_autofree char *where = uri_for_message (uri);
+  GError *mapped;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s %s was cancelled",
+                        options->provider_label, options->operation);
+
+  if (error->domain == G_RESOLVER_ERROR)
+    mapped = graphbit_error_new (GRAPHBIT_ERROR_NETWORK,
+                                 "%s %s: could not resolve the host of %s: %s",
+                                 options->provider_label, options->operation, where, error->message);
+  else if (error->domain == G_TLS_ERROR)
+    mapped = graphbit_error_new (GRAPHBIT_ERROR_NETWORK,
+                                 "%s %s: TLS failure talking to %s: %s "
+                                 "(certificate verification is always on; fix the server's certificate "
+                                 "or the system's trust store)",
+                                 options->provider_label, options->operation, where, error->message);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    mapped = graphbit_error_new (GRAPHBIT_ERROR_NETWORK,
+                                 "%s %s: connection to %s refused; is the server running and the base URL right?",
+                                 options->provider_label, options->operation, where);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED)
+           || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE)
+           || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT)
+           || error->domain == SOUP_SESSION_ERROR)
+    mapped = graphbit_error_new (GRAPHBIT_ERROR_NETWORK,
+                                 "%s %s: the connection to %s was closed before the response was complete: %s",
+                                 options->provider_label, options->operation, where, error->message);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    mapped = graphbit_error_new (GRAPHBIT_ERROR_TIMEOUT,
+                                 "%s %s: %s did not answer in time: %s",
+                                 options->provider_label, options->operation, where, error->message);
+  else
+    mapped = graphbit_error_new (GRAPHBIT_ERROR_NETWORK,
+                                 "%s %s: network error talking to %s: %s",
+                                 options->provider_label, options->operation, where, error->message);
+
+  set_common_details (mapped, options);
+  return mapped;
+}
+
+gdouble
+graphbit_http_parse_retry_after (SoupMessageHeaders *headers)
+{
+  const char *value;
+  char *end = NULL;
+  gdouble seconds;
+
+  /* The non-standard millisecond header is more precise; prefer it. */
+  value = soup_message_headers_get_one (headers, "retry-after-ms");
+  if (value != NULL)
+    {
+      seconds = g_ascii_strtod (value, &end) / 1000.0;
+      if (end != value && seconds >= 0)
+        return seconds;
+    }
+
+  value = soup_message_headers_get_one (headers, "Retry-After");
+  if (value == NULL)
+    return -1.0;
+  seconds = g_ascii_strtod (value, &end);
+  if (end != value && seconds >= 0)
+    return seconds;
+
+  /* The HTTP-date form. */
+  {
+    g_autoptr(GDateTime) when = soup_date_time_new_from_http_string (value);
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+    if (when != NULL)
+      return MAX (0.0, g_date_time_difference (when, now) / (gdouble) G_TIME_SPAN_SECOND);
+  }
+  return -1.0;
+}
+
+gboolean
+graphbit_http_is_json (SoupMessage *msg)
+{
+  const char *type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
+
+  return type != NULL
+      && (g_ascii_strcasecmp (type, "application/json") == 0 || g_str_has_suffix (type, "+json"));
+}
+
+static char *
+kept_body (GBytes *body)
+{
+  gsize len = 0;
+  const char *data = body != NULL ? g_bytes_get_data (body, &len) : NULL;
+
+  if (data == NULL || len == 0)
+    return NULL;
+  return g_utf8_make_valid (data, MIN (len, MAX_KEPT_BODY));
+}
+
+GError *
+graphbit_http_error_from_status (SoupMessage               *msg,
+                                 GBytes                    *body,
+                                 const GraphbitHttpOptions *options,
+                                 const char                *provider_label,
+                                 const char                *provider_message)
+{
+  guint status = soup_message_get_status (msg);
+  const char *reason = soup_message_get_reason_phrase (msg);
+  g_autofree char *text = kept_body (body);
+  g_autofree char *explanation = NULL;
+  GraphbitError code;
+  gdouble retry_after = -1.0;
+  GError *error;
+
+  if (provider_message != NULL && provider_message[0] != '\0')
+    explanation = g_strdup (provider_message);
+  else if (text != NULL)
+    explanation = g_strndup (text, 500);
+  else
+    explanation = g_strdup ("(empty body)");
+
+  switch (status)
+    {
+    case SOUP_STATUS_UNAUTHORIZED:
+    case SOUP_STATUS_FORBIDDEN:
+      code = GRAPHBIT_ERROR_AUTHENTICATION;
+      break;
+    case 429:   /* Too Many Requests */
+    case 529:   /* Anthropic: overloaded */
+      code = GRAPHBIT_ERROR_RATE_LIMIT;
+      retry_after = graphbit_http_parse_retry_after (soup_message_get_response_headers (msg));
+      break;
+    default:
+      code = GRAPHBIT_ERROR_PROVIDER;
+      break;
+    }
+
+  error = graphbit_error_new (code, "%s %s failed with HTTP %u%s%s: %s",
+                              provider_label, options->operation, status,
+                              reason != NULL && reason[0] != '\0' ? " " : "",
+                              reason != NULL ? reason : "", explanation);
+  set_common_details (error, options);
+  graphbit_error_set_http (error, status, text);
+  if (retry_after >= 0)
+    graphbit_error_set_retry (error, 0, retry_after);
+  return error;
+}

@@ -1,0 +1,69 @@
+/* graphbit-http-private.h - sending one HTTP exchange on a runtime worker
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const char *operation;  /* "complete", "embed", ...; static strings */
+  const char *provider;   /* "openai", ...; static strings */
+  const char *provider_label; /* "OpenAI", ...: in messages */
+  guint timeout_ms;       /* per attempt, total time; 0 = none */
+} GraphbitHttpOptions;
+
+/* Called exactly once, on the worker thread (or, if no worker could be
+ * had, in the thread that called graphbit_http_send()). On success @error
+ * is NULL and @body holds the whole response body, whatever the status;
+ * otherwise @error is G_IO_ERROR_CANCELLED (cancelled or shut down) or a
+ * GRAPHBIT_ERROR_NETWORK / _TIMEOUT error, owned by the callee. */
+typedef void (*GraphbitHttpDoneFunc) (SoupMessage *msg,
+                                      GBytes      *body,
+                                      GError      *error,
+                                      gpointer     user_data);
+
+/* Sends @msg (consumed) on a runtime worker's session. @cancellable may
+ * be cancelled from any thread; the exchange is aborted on the worker. */
+void     graphbit_http_send                (SoupMessage               *msg,
+                                            const GraphbitHttpOptions *options,
+                                            GCancellable              *cancellable,
+                                            GraphbitHttpDoneFunc       done,
+                                            gpointer                   user_data);
+
+/* Creates a POST with a JSON body in one buffer, marked idempotent so the
+ * connection pool reuses kept-alive connections (libsoup opens a new
+ * connection for every non-idempotent request otherwise). */
+SoupMessage *graphbit_http_new_json_post   (const char                *url,
+                                            const char                *json,
+                                            gsize                      json_len,
+                                            GError                   **error);
+
+/* Maps a GIO/libsoup/TLS transport failure to G_IO_ERROR_CANCELLED or
+ * GRAPHBIT_ERROR_NETWORK with a message naming the provider and the URL. */
+GError  *graphbit_http_error_from_transport (const GError             *error,
+                                             const GraphbitHttpOptions *options,
+                                             GUri                     *uri);
+
+/* Maps an HTTP error status to the graphbit error code for it
+ * (AUTHENTICATION, RATE_LIMIT or PROVIDER) and fills the details: status,
+ * body, provider, operation, retry-after. @provider_message is the
+ * provider's own explanation taken from the body, if any. */
+GError  *graphbit_http_error_from_status   (SoupMessage               *msg,
+                                            GBytes                    *body,
+                                            const GraphbitHttpOptions *options,
+                                            const char                *provider_label,
+                                            const char                *provider_message);
+
+/* Seconds from Retry-After / retry-after-ms, or a negative number. */
+gdouble  graphbit_http_parse_retry_after   (SoupMessageHeaders        *headers);
+
+/* Whether the response declares a JSON body (application/json or +json). */
+gboolean graphbit_http_is_json             (SoupMessage               *msg);
+
+G_END_DECLS

@@ -1,0 +1,681 @@
+/* graphbit-llm-client.c - talking to an LLM provider
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "graphbit-llm-client.h"
+#include "graphbit-llm-config-private.h"
+#include "graphbit-llm-response-private.h"
+#include "graphbit-llm-stats-private.h"
+#include "graphbit-error-private.h"
+#include "graphbit-log-private.h"
+#include "http/graphbit-http-private.h"
+#include "providers/graphbit-llm-codec-private.h"
+#include "runtime/graphbit-runtime-private.h"
+#include "runtime/graphbit-sync-private.h"
+
+/**
+ * GraphbitLlmClient:
+ *
+ * A client for one [class@Graphbit.LlmConfig]. Every call has an
+ * asynchronous variant (`_async`/`_finish`, delivering its result in the
+ * thread-default main context of the caller, as GIO does) and a blocking
+ * one that never iterates the caller's main context.
+ *
+ * The HTTP exchanges run on the runtime's I/O threads, whose sessions keep
+ * connections alive and are shared by every client. A client is
+ * thread-safe and meant to be created once and reused.
+ */
+struct _GraphbitLlmClient
+{
+  GObject parent_instance;
+
+  GraphbitLlmConfig *config;
+  const GraphbitLlmCodec *codec;   /* NULL: provider not supported */
+  gboolean debug;
+  guint attempt_timeout_ms;        /* 0: the codec's default */
+  GraphbitLlmStats *stats;
+};
+
+G_DEFINE_FINAL_TYPE (GraphbitLlmClient, graphbit_llm_client, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_CONFIG,
+  PROP_DEBUG,
+  PROP_ATTEMPT_TIMEOUT_MS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+graphbit_llm_client_constructed (GObject *object)
+{
+  GraphbitLlmClient *self = GRAPHBIT_LLM_CLIENT (object);
+
+  G_OBJECT_CLASS (graphbit_llm_client_parent_class)->constructed (object);
+
+  if (self->config == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* g_object_new() without a config: fall back to the environment's
+       * OpenAI settings; calls report the problem if there are none. */
+      self->config = graphbit_llm_config_openai (NULL, NULL, NULL, &error);
+    }
+  if (self->config != NULL)
+    self->codec = graphbit_llm_codec_for_provider (graphbit_llm_config_get_provider (self->config));
+}
+
+static void
+graphbit_llm_client_finalize (GObject *object)
+{
+  GraphbitLlmClient *self = GRAPHBIT_LLM_CLIENT (object);
+
+  g_clear_object (&self->config);
+  graphbit_llm_stats_free (self->stats);
+  G_OBJECT_CLASS (graphbit_llm_client_parent_class)->finalize (object);
+}
+
+static void
+graphbit_llm_client_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  GraphbitLlmClient *self = GRAPHBIT_LLM_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONFIG:
+      g_value_set_object (value, self->config);
+      break;
+    case PROP_DEBUG:
+      g_value_set_boolean (value, graphbit_llm_client_get_debug (self));
+      break;
+    case PROP_ATTEMPT_TIMEOUT_MS:
+      g_value_set_uint (value, graphbit_llm_client_get_attempt_timeout_ms (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+graphbit_llm_client_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  GraphbitLlmClient *self = GRAPHBIT_LLM_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONFIG:
+      self->config = g_value_dup_object (value);
+      break;
+    case PROP_DEBUG:
+      graphbit_llm_client_set_debug (self, g_value_get_boolean (value));
+      break;
+    case PROP_ATTEMPT_TIMEOUT_MS:
+      graphbit_llm_client_set_attempt_timeout_ms (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+graphbit_llm_client_class_init (GraphbitLlmClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = graphbit_llm_client_constructed;
+  object_class->finalize = graphbit_llm_client_finalize;
+  object_class->get_property = graphbit_llm_client_get_property;
+  object_class->set_property = graphbit_llm_client_set_property;
+
+  /**
+   * GraphbitLlmClient:config: (getter get_config)
+   *
+   * The endpoint this client talks to.
+   */
+  properties[PROP_CONFIG] =
+    g_param_spec_object ("config", NULL, NULL, GRAPHBIT_TYPE_LLM_CONFIG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GraphbitLlmClient:debug: (getter get_debug) (setter set_debug)
+   *
+   * Whether to log each of this client's requests at debug level (the
+   * method, URL, status and timing; never headers or keys).
+   */
+  properties[PROP_DEBUG] =
+    g_param_spec_boolean ("debug", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GraphbitLlmClient:attempt-timeout-ms: (getter get_attempt_timeout_ms) (setter set_attempt_timeout_ms)
+   *
+   * How long one HTTP attempt may take in all, in milliseconds; 0 means the
+   * provider's default (60 s, 180 s for Ollama). Enforced by graphbit
+   * itself: libsoup's own timeout only measures silence.
+   */
+  properties[PROP_ATTEMPT_TIMEOUT_MS] =
+    g_param_spec_uint ("attempt-timeout-ms", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+graphbit_llm_client_init (GraphbitLlmClient *self)
+{
+  self->stats = graphbit_llm_stats_new ();
+}
+
+/**
+ * graphbit_llm_client_new:
+ * @config: the endpoint to talk to
+ *
+ * Creates a client. No connection is made until the first call.
+ *
+ * Returns: (transfer full): a new #GraphbitLlmClient
+ */
+GraphbitLlmClient *
+graphbit_llm_client_new (GraphbitLlmConfig *config)
+{
+  g_return_val_if_fail (GRAPHBIT_IS_LLM_CONFIG (config), NULL);
+
+  return g_object_new (GRAPHBIT_TYPE_LLM_CLIENT, "config", config, NULL);
+}
+
+/**
+ * graphbit_llm_client_get_config:
+ * @self: a #GraphbitLlmClient
+ *
+ * Returns: (transfer none): the client's configuration
+ */
+GraphbitLlmConfig *
+graphbit_llm_client_get_config (GraphbitLlmClient *self)
+{
+  g_return_val_if_fail (GRAPHBIT_IS_LLM_CLIENT (self), NULL);
+  return self->config;
+}
+
+/**
+ * graphbit_llm_client_get_debug:
+ * @self: a #GraphbitLlmClient
+ *
+ * Returns: whether per-request debug lines are logged for this client
+ */
+gboolean
+graphbit_llm_client_get_debug (GraphbitLlmClient *self)
+{
+  g_return_val_if_fail (GRAPHBIT_IS_LLM_CLIENT (self), FALSE);
+  return g_atomic_int_get (&self->debug);
+}
+
+/**
+ * graphbit_llm_client_set_debug:
+ * @self: a #GraphbitLlmClient
+ * @debug: whether to log this client's requests
+ *
+ * Turns per-request debug lines on or off for this client. They are
+ * written to stderr whatever the global log level.
+ */
+void
+graphbit_llm_client_set_debug (GraphbitLlmClient *self,
+                               gboolean           debug)
+{
+  g_return_if_fail (GRAPHBIT_IS_LLM_CLIENT (self));
+
+  debug = !!debug;
+  if (g_atomic_int_exchange (&self->debug, debug) != debug)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEBUG]);
+}
+
+/**
+ * graphbit_llm_client_get_attempt_timeout_ms:
+ * @self: a #GraphbitLlmClient
+ *
+ * Returns: the per-attempt timeout in milliseconds, or 0 for the
+ *   provider's default
+ */
+guint
+graphbit_llm_client_get_attempt_timeout_ms (GraphbitLlmClient *self)
+{
+  g_return_val_if_fail (GRAPHBIT_IS_LLM_CLIENT (self), 0);
+  return (guint) g_atomic_int_get (&self->attempt_timeout_ms);
+}
+
+/**
+ * graphbit_llm_client_set_attempt_timeout_ms:
+ * @self: a #GraphbitLlmClient
+ * @timeout_ms: the per-attempt timeout in milliseconds, or 0 for the
+ *   provider's default
+ *
+ * Sets how long one HTTP attempt may take. Calls already in flight keep
+ * the timeout they started with.
+ */
+void
+graphbit_llm_client_set_attempt_timeout_ms (GraphbitLlmClient *self,
+                                            guint              timeout_ms)
+{
+  g_return_if_fail (GRAPHBIT_IS_LLM_CLIENT (self));
+
+  if ((guint) g_atomic_int_exchange ((gint *) &self->attempt_timeout_ms, (gint) timeout_ms) != timeout_ms)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ATTEMPT_TIMEOUT_MS]);
+}
+
+/**
+ * graphbit_llm_client_get_stats:
+ * @self: a #GraphbitLlmClient
+ *
+ * Gets the client's statistics since it was created or last reset:
+ * `total_requests` (every request sent), `successful_requests`,
+ * `failed_requests`, `cancelled_requests`, `success_rate`,
+ * `average_response_time_ms`, `p50_response_time_ms`,
+ * `p95_response_time_ms` (over the last 1024 calls), `prompt_tokens`,
+ * `completion_tokens` and `uptime_seconds`. Calls refused before sending
+ * (invalid arguments) are not counted.
+ *
+ * Returns: (transfer full): a dictionary of type `a{sv}`
+ */
+GVariant *
+graphbit_llm_client_get_stats (GraphbitLlmClient *self)
+{
+  GVariantBuilder builder;
+
+  g_return_val_if_fail (GRAPHBIT_IS_LLM_CLIENT (self), NULL);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  graphbit_llm_stats_snapshot (self->stats, &builder);
+  if (self->config != NULL)
+    {
+      g_variant_builder_add (&builder, "{sv}", "provider",
+                             g_variant_new_string (graphbit_llm_config_get_provider_name (self->config)));
+      g_variant_builder_add (&builder, "{sv}", "model",
+                             g_variant_new_string (graphbit_llm_config_get_model (self->config)));
+    }
+  return g_variant_ref_sink (g_variant_builder_end (&builder));
+}
+
+/**
+ * graphbit_llm_client_reset_stats:
+ * @self: a #GraphbitLlmClient
+ *
+ * Zeroes the statistics and restarts their uptime.
+ */
+void
+graphbit_llm_client_reset_stats (GraphbitLlmClient *self)
+{
+  g_return_if_fail (GRAPHBIT_IS_LLM_CLIENT (self));
+  graphbit_llm_stats_reset (self->stats);
+}
+
+/* One completion in flight; freed by the task. */
+typedef struct
+{
+  const GraphbitLlmCodec *codec;
+  GraphbitHttpOptions options;
+  gint64 started_at;
+  gboolean debug;
+  gboolean sent;      /* reached the HTTP layer: counted in the stats */
+} Completion;
+
+static void
+completion_free (gpointer data)
+{
+  g_free (data);
+}
+
+/* Requests that were sent are counted; calls refused up front are not. */
+static void
+return_error (GTask      *task,
+              Completion *completion,
+              GError     *error)
+{
+  gint64 duration_us = g_get_monotonic_time () - completion->started_at;
+
+  if (error->domain == GRAPHBIT_ERROR)
+    graphbit_error_set_duration_ms (error, duration_us / 1000);
+  if (completion->sent)
+    graphbit_llm_stats_record (GRAPHBIT_LLM_CLIENT (g_task_get_source_object (task))->stats,
+                               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                                 ? GRAPHBIT_LLM_OUTCOME_CANCELLED : GRAPHBIT_LLM_OUTCOME_FAILURE,
+                               duration_us, 0, 0);
+  g_task_return_error (task, error);
+}
+
+static void
+return_response (GTask               *task,
+                 Completion          *completion,
+                 GraphbitLlmResponse *response)
+{
+  graphbit_llm_stats_record (GRAPHBIT_LLM_CLIENT (g_task_get_source_object (task))->stats,
+                             GRAPHBIT_LLM_OUTCOME_SUCCESS,
+                             g_get_monotonic_time () - completion->started_at,
+                             graphbit_llm_response_get_prompt_tokens (response),
+                             graphbit_llm_response_get_completion_tokens (response));
+  g_task_return_pointer (task, response, g_object_unref);
+}
+
+/* Worker thread: the HTTP exchange is over. */
+static void
+on_http_done (SoupMessage *msg,
+              GBytes      *body,
+              GError      *error,
+              gpointer     user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Completion *completion = g_task_get_task_data (task);
+  const GraphbitLlmCodec *codec = completion->codec;
+  guint status = soup_message_get_status (msg);
+  GError *local_error = NULL;
+  GraphbitLlmResponse *response;
+  const char *data = NULL;
+  gsize len = 0;
+
+  if (completion->debug)
+    graphbit_log_message (GRAPHBIT_LOG_DEBUG, "%s %s: %s %s -> %u (%.1f ms)",
+                          codec->name, completion->options.operation,
+                          soup_message_get_method (msg), g_uri_get_path (soup_message_get_uri (msg)),
+                          status, (g_get_monotonic_time () - completion->started_at) / 1000.0);
+
+  if (error != NULL)
+    {
+      return_error (task, completion, g_error_copy (error));
+      return;
+    }
+
+  data = g_bytes_get_data (body, &len);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_autofree char *message = codec->error_message (data, len);
+
+      return_error (task, completion,
+                    graphbit_http_error_from_status (msg, body, &completion->options, codec->label, message));
+      return;
+    }
+
+  if (!graphbit_http_is_json (msg))
+    {
+      const char *type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
+
+      local_error = graphbit_error_new (GRAPHBIT_ERROR_PROVIDER,
+                                        "%s %s: expected a JSON response but got content type '%s'; "
+                                        "is the base URL an %s-compatible API?",
+                                        codec->label, completion->options.operation,
+                                        type != NULL ? type : "(none)", codec->label);
+    }
+  else if ((response = codec->parse_response (data, len, &local_error)) != NULL)
+    {
+      return_response (task, completion, response);
+      return;
+    }
+
+  graphbit_error_set_operation (local_error, completion->options.operation);
+  graphbit_error_set_provider (local_error, codec->name);
+  graphbit_error_set_http (local_error, status, NULL);
+  return_error (task, completion, local_error);
+}
+
+static GError *
+check_can_send (GraphbitLlmClient *self)
+{
+  GError *error;
+  const char *provider;
+
+  if (self->config == NULL)
+    error = graphbit_error_new (GRAPHBIT_ERROR_CONFIGURATION,
+                                "This LlmClient has no configuration: create it with LlmClient.new(config)");
+  else if (self->codec == NULL)
+    error = graphbit_error_new (GRAPHBIT_ERROR_CONFIGURATION,
+                                "The %s provider is not supported by graphbit %s yet",
+                                graphbit_llm_config_get_provider_name (self->config), GRAPHBIT_VERSION_S);
+  else if (graphbit_llm_config_get_provider (self->config) != GRAPHBIT_LLM_PROVIDER_OLLAMA
+           && graphbit_llm_config_get_api_key (self->config) == NULL)
+    error = graphbit_error_new (GRAPHBIT_ERROR_CONFIGURATION,
+                                "This %s configuration has no API key: create it with its constructor "
+                                "(which reads the key from the environment) or pass api_key",
+                                self->codec->label);
+  else
+    return NULL;
+
+  provider = self->config != NULL ? graphbit_llm_config_get_provider_name (self->config) : NULL;
+  graphbit_error_set_operation (error, "complete");
+  graphbit_error_set_provider (error, provider);
+  return error;
+}
+
+static void
+start_completion (GraphbitLlmClient   *self,
+                  GraphbitLlmRequest  *request,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data,
+                  gpointer             source_tag)
+{
+  g_autoptr(GTask) task = NULL;
+  Completion *completion;
+  GError *error = NULL;
+  SoupMessage *msg;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_name (task, "graphbit_llm_client_complete_async");
+
+  completion = g_new0 (Completion, 1);
+  completion->started_at = g_get_monotonic_time ();
+  completion->debug = graphbit_llm_client_get_debug (self);
+  g_task_set_task_data (task, completion, completion_free);
+
+  if ((error = check_can_send (self)) != NULL
+      || !graphbit_llm_request_validate (request, &error))
+    {
+      return_error (task, completion, error);
+      return;
+    }
+
+  completion->codec = self->codec;
+  completion->options.operation = "complete";
+  completion->options.provider = self->codec->name;
+  completion->options.provider_label = self->codec->label;
+  completion->options.timeout_ms = graphbit_llm_client_get_attempt_timeout_ms (self);
+  if (completion->options.timeout_ms == 0)
+    completion->options.timeout_ms = self->codec->default_timeout_ms;
+
+  msg = self->codec->build_request (self->config, request, FALSE, &error);
+  if (msg == NULL)
+    {
+      GError *mapped = graphbit_error_new (GRAPHBIT_ERROR_CONFIGURATION,
+                                           "Could not build the %s request: %s",
+                                           self->codec->label, error->message);
+
+      g_error_free (error);
+      graphbit_error_set_operation (mapped, "complete");
+      graphbit_error_set_provider (mapped, self->codec->name);
+      return_error (task, completion, mapped);
+      return;
+    }
+
+  completion->sent = TRUE;
+  graphbit_http_send (msg, &completion->options, cancellable, on_http_done, g_steal_pointer (&task));
+}
+
+/**
+ * graphbit_llm_client_complete_full_async:
+ * @self: a #GraphbitLlmClient
+ * @request: what to ask
+ * @cancellable: (nullable): a #GCancellable to abort the HTTP exchange
+ * @callback: (scope async): called with the result, in the thread-default
+ *   main context of the caller
+ * @user_data: data for @callback
+ *
+ * Sends @request and collects the whole answer with its metadata. The
+ * request is validated first; see [method@Graphbit.LlmRequest.validate].
+ */
+void
+graphbit_llm_client_complete_full_async (GraphbitLlmClient   *self,
+                                         GraphbitLlmRequest  *request,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_return_if_fail (GRAPHBIT_IS_LLM_CLIENT (self));
+  g_return_if_fail (GRAPHBIT_IS_LLM_REQUEST (request));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  start_completion (self, request, cancellable, callback, user_data,
+                    graphbit_llm_client_complete_full_async);
+}
+
+/**
+ * graphbit_llm_client_complete_full_finish:
+ * @self: a #GraphbitLlmClient
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Graphbit.LlmClient.complete_full_async].
+ *
+ * Returns: (transfer full): the response, or %NULL with @error set: a
+ *   %GRAPHBIT_ERROR code, or %G_IO_ERROR_CANCELLED
+ */
+GraphbitLlmResponse *
+graphbit_llm_client_complete_full_finish (GraphbitLlmClient  *self,
+                                          GAsyncResult       *result,
+                                          GError            **error)
+{
+  g_return_val_if_fail (GRAPHBIT_IS_LLM_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == graphbit_llm_client_complete_full_async, NULL);
+
+  return graphbit_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * graphbit_llm_client_complete_full:
+ * @self: a #GraphbitLlmClient
+ * @request: what to ask
+ * @cancellable: (nullable): a #GCancellable to abort the HTTP exchange
+ * @error: return location for a #GError
+ *
+ * Blocking variant of [method@Graphbit.LlmClient.complete_full_async].
+ * It waits without iterating the caller's main context, and must not be
+ * called from a graphbit I/O thread.
+ *
+ * Returns: (transfer full): the response, or %NULL with @error set
+ */
+GraphbitLlmResponse *
+graphbit_llm_client_complete_full (GraphbitLlmClient   *self,
+                                   GraphbitLlmRequest  *request,
+                                   GCancellable        *cancellable,
+                                   GError             **error)
+{
+  GraphbitSyncCall call;
+  GraphbitLlmResponse *response;
+
+  g_return_val_if_fail (GRAPHBIT_IS_LLM_CLIENT (self), NULL);
+  g_return_val_if_fail (GRAPHBIT_IS_LLM_REQUEST (request), NULL);
+
+  if (!graphbit_runtime_check_can_block ("complete_full", error))
+    return NULL;
+
+  graphbit_sync_call_begin (&call);
+  graphbit_llm_client_complete_full_async (self, request, cancellable, graphbit_sync_call_done, &call);
+  response = graphbit_llm_client_complete_full_finish (self, graphbit_sync_call_wait (&call), error);
+  graphbit_sync_call_end (&call);
+  return response;
+}
+
+/**
+ * graphbit_llm_client_complete_async:
+ * @self: a #GraphbitLlmClient
+ * @request: what to ask
+ * @cancellable: (nullable): a #GCancellable to abort the HTTP exchange
+ * @callback: (scope async): called with the result, in the thread-default
+ *   main context of the caller
+ * @user_data: data for @callback
+ *
+ * Sends @request and collects the answer's text.
+ */
+void
+graphbit_llm_client_complete_async (GraphbitLlmClient   *self,
+                                    GraphbitLlmRequest  *request,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (GRAPHBIT_IS_LLM_CLIENT (self));
+  g_return_if_fail (GRAPHBIT_IS_LLM_REQUEST (request));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  start_completion (self, request, cancellable, callback, user_data,
+                    graphbit_llm_client_complete_async);
+}
+
+/**
+ * graphbit_llm_client_complete_finish:
+ * @self: a #GraphbitLlmClient
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Graphbit.LlmClient.complete_async].
+ *
+ * Returns: (transfer full): the answer's text, or %NULL with @error set:
+ *   a %GRAPHBIT_ERROR code, or %G_IO_ERROR_CANCELLED
+ */
+char *
+graphbit_llm_client_complete_finish (GraphbitLlmClient  *self,
+                                     GAsyncResult       *result,
+                                     GError            **error)
+{
+  g_autoptr(GraphbitLlmResponse) response = NULL;
+
+  g_return_val_if_fail (GRAPHBIT_IS_LLM_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == graphbit_llm_client_complete_async, NULL);
+
+  response = graphbit_task_propagate_pointer (G_TASK (result), error);
+  return response != NULL ? graphbit_llm_response_steal_content (response) : NULL;
+}
+
+/**
+ * graphbit_llm_client_complete:
+ * @self: a #GraphbitLlmClient
+ * @request: what to ask
+ * @cancellable: (nullable): a #GCancellable to abort the HTTP exchange
+ * @error: return location for a #GError
+ *
+ * Blocking variant of [method@Graphbit.LlmClient.complete_async]. It waits
+ * without iterating the caller's main context (language bindings such as
+ * PyGObject release their interpreter lock meanwhile), and must not be
+ * called from a graphbit I/O thread.
+ *
+ * Returns: (transfer full): the answer's text, or %NULL with @error set
+ */
+char *
+graphbit_llm_client_complete (GraphbitLlmClient   *self,
+                              GraphbitLlmRequest  *request,
+                              GCancellable        *cancellable,
+                              GError             **error)
+{
+  GraphbitSyncCall call;
+  char *text;
+
+  g_return_val_if_fail (GRAPHBIT_IS_LLM_CLIENT (self), NULL);
+  g_return_val_if_fail (GRAPHBIT_IS_LLM_REQUEST (request), NULL);
+
+  if (!graphbit_runtime_check_can_block ("complete", error))
+    return NULL;
+
+  graphbit_sync_call_begin (&call);
+  graphbit_llm_client_complete_async (self, request, cancellable, graphbit_sync_call_done, &call);
+  text = graphbit_llm_client_complete_finish (self, graphbit_sync_call_wait (&call), error);
+  graphbit_sync_call_end (&call);
+  return text;
+}

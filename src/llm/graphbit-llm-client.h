@@ -1,0 +1,79 @@
+/* graphbit-llm-client.h - talking to an LLM provider
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#if !defined(GRAPHBIT_INSIDE) && !defined(GRAPHBIT_COMPILATION)
+# error "Only <graphbit.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "graphbit-version-macros.h"
+#include "graphbit-llm-config.h"
+#include "graphbit-llm-request.h"
+#include "graphbit-llm-response.h"
+
+G_BEGIN_DECLS
+
+#define GRAPHBIT_TYPE_LLM_CLIENT (graphbit_llm_client_get_type ())
+
+GRAPHBIT_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (GraphbitLlmClient, graphbit_llm_client, GRAPHBIT, LLM_CLIENT, GObject)
+
+GRAPHBIT_AVAILABLE_IN_ALL
+GraphbitLlmClient   *graphbit_llm_client_new                  (GraphbitLlmConfig    *config);
+GRAPHBIT_AVAILABLE_IN_ALL
+GraphbitLlmConfig   *graphbit_llm_client_get_config           (GraphbitLlmClient    *self);
+GRAPHBIT_AVAILABLE_IN_ALL
+gboolean             graphbit_llm_client_get_debug            (GraphbitLlmClient    *self);
+GRAPHBIT_AVAILABLE_IN_ALL
+void                 graphbit_llm_client_set_debug            (GraphbitLlmClient    *self,
+                                                               gboolean              debug);
+
+GRAPHBIT_AVAILABLE_IN_ALL
+guint                graphbit_llm_client_get_attempt_timeout_ms (GraphbitLlmClient *self);
+GRAPHBIT_AVAILABLE_IN_ALL
+void                 graphbit_llm_client_set_attempt_timeout_ms (GraphbitLlmClient *self,
+                                                                 guint              timeout_ms);
+
+GRAPHBIT_AVAILABLE_IN_ALL
+GVariant            *graphbit_llm_client_get_stats            (GraphbitLlmClient    *self);
+GRAPHBIT_AVAILABLE_IN_ALL
+void                 graphbit_llm_client_reset_stats          (GraphbitLlmClient    *self);
+
+GRAPHBIT_AVAILABLE_IN_ALL
+char                *graphbit_llm_client_complete             (GraphbitLlmClient    *self,
+                                                               GraphbitLlmRequest   *request,
+                                                               GCancellable         *cancellable,
+                                                               GError              **error);
+GRAPHBIT_AVAILABLE_IN_ALL
+void                 graphbit_llm_client_complete_async       (GraphbitLlmClient    *self,
+                                                               GraphbitLlmRequest   *request,
+                                                               GCancellable         *cancellable,
+                                                               GAsyncReadyCallback   callback,
+                                                               gpointer              user_data);
+GRAPHBIT_AVAILABLE_IN_ALL
+char                *graphbit_llm_client_complete_finish      (GraphbitLlmClient    *self,
+                                                               GAsyncResult         *result,
+                                                               GError              **error);
+
+GRAPHBIT_AVAILABLE_IN_ALL
+GraphbitLlmResponse *graphbit_llm_client_complete_full        (GraphbitLlmClient    *self,
+                                                               GraphbitLlmRequest   *request,
+                                                               GCancellable         *cancellable,
+                                                               GError              **error);
+GRAPHBIT_AVAILABLE_IN_ALL
+void                 graphbit_llm_client_complete_full_async  (GraphbitLlmClient    *self,
+                                                               GraphbitLlmRequest   *request,
+                                                               GCancellable         *cancellable,
+                                                               GAsyncReadyCallback   callback,
+                                                               gpointer              user_data);
+GRAPHBIT_AVAILABLE_IN_ALL
+GraphbitLlmResponse *graphbit_llm_client_complete_full_finish (GraphbitLlmClient    *self,
+                                                               GAsyncResult         *result,
+                                                               GError              **error);
+
+G_END_DECLS

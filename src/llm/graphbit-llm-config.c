@@ -1,0 +1,400 @@
+/* graphbit-llm-config.c - which LLM provider, model and endpoint to use
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "graphbit-llm-config-private.h"
+#include "graphbit-enum-types.h"
+#include "graphbit-error-private.h"
+#include "providers/graphbit-endpoint-private.h"
+
+/**
+ * GraphbitLlmConfig:
+ *
+ * An immutable description of an LLM endpoint: the provider's protocol,
+ * the model, the base URL and the API key. Create one with
+ * [ctor@Graphbit.LlmConfig.openai], [ctor@Graphbit.LlmConfig.anthropic] or
+ * [ctor@Graphbit.LlmConfig.ollama]; share it freely between threads and
+ * clients.
+ *
+ * The API key can be set but never read back through the object's
+ * properties, so it cannot leak through introspection, `repr()` or logs.
+ */
+struct _GraphbitLlmConfig
+{
+  GObject parent_instance;
+
+  GraphbitLlmProvider provider;
+  char *model;
+  char *base_url;
+  char *api_key;
+};
+
+G_DEFINE_FINAL_TYPE (GraphbitLlmConfig, graphbit_llm_config, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_PROVIDER,
+  PROP_MODEL,
+  PROP_BASE_URL,
+  PROP_API_KEY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  const char *name;
+  const char *label;
+  const char *default_model;
+  const char *default_base_url;
+  const char *key_env;        /* NULL: no key needed */
+  const char *base_url_env;
+  guint bare_host_port;       /* non-zero: "host[:port]" is accepted */
+} ProviderDefaults;
+
+static const ProviderDefaults provider_defaults[] = {
+  [GRAPHBIT_LLM_PROVIDER_OPENAI] = {
+    "openai", "OpenAI", "gpt-4o-mini", "https://api.openai.com/v1",
+    "OPENAI_API_KEY", "OPENAI_BASE_URL", 0,
+  },
+  [GRAPHBIT_LLM_PROVIDER_ANTHROPIC] = {
+    "anthropic", "Anthropic", "claude-3-5-sonnet-20241022", "https://api.anthropic.com",
+    "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", 0,
+  },
+  [GRAPHBIT_LLM_PROVIDER_OLLAMA] = {
+    "ollama", "Ollama", "llama3.2", "http://localhost:11434",
+    NULL, "OLLAMA_HOST", 11434,
+  },
+};
+
+static void
+graphbit_llm_config_constructed (GObject *object)
+{
+  GraphbitLlmConfig *self = GRAPHBIT_LLM_CONFIG (object);
+  const ProviderDefaults *defaults = &provider_defaults[self->provider];
+
+  G_OBJECT_CLASS (graphbit_llm_config_parent_class)->constructed (object);
+
+  /* Objects made with g_object_new() get the same defaults as the
+   * constructors (a missing key is reported when the client needs it). */
+  if (self->model == NULL || self->model[0] == '\0')
+    {
+      g_free (self->model);
+      self->model = g_strdup (defaults->default_model);
+    }
+  if (self->base_url == NULL)
+    self->base_url = g_strdup (defaults->default_base_url);
+}
+
+static void
+graphbit_llm_config_finalize (GObject *object)
+{
+  GraphbitLlmConfig *self = GRAPHBIT_LLM_CONFIG (object);
+
+  g_free (self->model);
+  g_free (self->base_url);
+  if (self->api_key != NULL)
+    memset (self->api_key, 0, strlen (self->api_key));
+  g_free (self->api_key);
+
+  G_OBJECT_CLASS (graphbit_llm_config_parent_class)->finalize (object);
+}
+
+static void
+graphbit_llm_config_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  GraphbitLlmConfig *self = GRAPHBIT_LLM_CONFIG (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROVIDER:
+      g_value_set_enum (value, self->provider);
+      break;
+    case PROP_MODEL:
+      g_value_set_string (value, self->model);
+      break;
+    case PROP_BASE_URL:
+      g_value_set_string (value, self->base_url);
+      break;
+    case PROP_API_KEY:   /* write-only */
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+graphbit_llm_config_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  GraphbitLlmConfig *self = GRAPHBIT_LLM_CONFIG (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROVIDER:
+      self->provider = g_value_get_enum (value);
+      break;
+    case PROP_MODEL:
+      self->model = g_value_dup_string (value);
+      break;
+    case PROP_BASE_URL:
+      self->base_url = g_value_dup_string (value);
+      break;
+    case PROP_API_KEY:
+      self->api_key = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+graphbit_llm_config_class_init (GraphbitLlmConfigClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = graphbit_llm_config_constructed;
+  object_class->finalize = graphbit_llm_config_finalize;
+  object_class->get_property = graphbit_llm_config_get_property;
+  object_class->set_property = graphbit_llm_config_set_property;
+
+  /**
+   * GraphbitLlmConfig:provider: (getter get_provider)
+   *
+   * The wire protocol of the endpoint.
+   */
+  properties[PROP_PROVIDER] =
+    g_param_spec_enum ("provider", NULL, NULL,
+                       GRAPHBIT_TYPE_LLM_PROVIDER, GRAPHBIT_LLM_PROVIDER_OPENAI,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GraphbitLlmConfig:model: (getter get_model)
+   *
+   * The model name sent to the provider.
+   */
+  properties[PROP_MODEL] =
+    g_param_spec_string ("model", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GraphbitLlmConfig:base-url: (getter get_base_url)
+   *
+   * The endpoint's base URL, without a trailing slash.
+   */
+  properties[PROP_BASE_URL] =
+    g_param_spec_string ("base-url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GraphbitLlmConfig:api-key:
+   *
+   * The API key. Write-only: it cannot be read back.
+   */
+  properties[PROP_API_KEY] =
+    g_param_spec_string ("api-key", NULL, NULL, NULL,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+graphbit_llm_config_init (GraphbitLlmConfig *self)
+{
+}
+
+static GraphbitLlmConfig *
+config_new (GraphbitLlmProvider   provider,
+            const char           *api_key,
+            const char           *model,
+            const char           *base_url,
+            GError              **error)
+{
+  const ProviderDefaults *defaults = &provider_defaults[provider];
+  g_autofree char *operation = g_strdup_printf ("LlmConfig.%s", defaults->name);
+  g_autofree char *resolved_key = NULL;
+  g_autofree char *resolved_url = NULL;
+
+  if (model != NULL && model[0] == '\0')
+    {
+      graphbit_propagate_error (error,
+        graphbit_error_new_validation (operation, "model", model,
+                                       "The model name is empty: pass a model such as '%s', or None for the default",
+                                       defaults->default_model));
+      return NULL;
+    }
+
+  if (defaults->key_env != NULL)
+    {
+      resolved_key = graphbit_endpoint_resolve_api_key (operation, defaults->label, api_key,
+                                                        defaults->key_env, error);
+      if (resolved_key == NULL)
+        return NULL;
+    }
+
+  resolved_url = graphbit_endpoint_resolve_base_url (operation, base_url, defaults->base_url_env,
+                                                     defaults->default_base_url,
+                                                     defaults->bare_host_port, error);
+  if (resolved_url == NULL)
+    return NULL;
+
+  return g_object_new (GRAPHBIT_TYPE_LLM_CONFIG,
+                       "provider", provider,
+                       "model", model,
+                       "base-url", resolved_url,
+                       "api-key", resolved_key,
+                       NULL);
+}
+
+/**
+ * graphbit_llm_config_openai: (constructor)
+ * @api_key: (nullable): the API key, or %NULL to read `OPENAI_API_KEY`
+ * @model: (nullable): the model, or %NULL for "gpt-4o-mini"
+ * @base_url: (nullable): the base URL including the version path, or %NULL
+ *   to read `OPENAI_BASE_URL` and else use "https://api.openai.com/v1".
+ *   Point it at any OpenAI-compatible server (vLLM, llama.cpp server, LM
+ *   Studio, LiteLLM).
+ * @error: return location for a #GError
+ *
+ * Creates a configuration for OpenAI Chat Completions. Any non-empty key
+ * is accepted; the provider checks it.
+ *
+ * Returns: (transfer full): a new #GraphbitLlmConfig, or %NULL with
+ *   %GRAPHBIT_ERROR_CONFIGURATION if there is no key or the base URL is
+ *   not an http(s) URL
+ */
+GraphbitLlmConfig *
+graphbit_llm_config_openai (const char  *api_key,
+                            const char  *model,
+                            const char  *base_url,
+                            GError     **error)
+{
+  return config_new (GRAPHBIT_LLM_PROVIDER_OPENAI, api_key, model, base_url, error);
+}
+
+/**
+ * graphbit_llm_config_anthropic: (constructor)
+ * @api_key: (nullable): the API key, or %NULL to read `ANTHROPIC_API_KEY`
+ * @model: (nullable): the model, or %NULL for "claude-3-5-sonnet-20241022"
+ * @base_url: (nullable): the base URL without the version path, or %NULL
+ *   to read `ANTHROPIC_BASE_URL` and else use "https://api.anthropic.com"
+ * @error: return location for a #GError
+ *
+ * Creates a configuration for Anthropic Messages.
+ *
+ * Returns: (transfer full): a new #GraphbitLlmConfig, or %NULL with
+ *   %GRAPHBIT_ERROR_CONFIGURATION if there is no key or the base URL is
+ *   not an http(s) URL
+ */
+GraphbitLlmConfig *
+graphbit_llm_config_anthropic (const char  *api_key,
+                               const char  *model,
+                               const char  *base_url,
+                               GError     **error)
+{
+  return config_new (GRAPHBIT_LLM_PROVIDER_ANTHROPIC, api_key, model, base_url, error);
+}
+
+/**
+ * graphbit_llm_config_ollama: (constructor)
+ * @model: (nullable): the model, or %NULL for "llama3.2"
+ * @base_url: (nullable): the server, or %NULL to read `OLLAMA_HOST` (which
+ *   may be a bare "host" or "host:port") and else use
+ *   "http://localhost:11434"
+ * @error: return location for a #GError
+ *
+ * Creates a configuration for a local or remote Ollama server. No key is
+ * needed.
+ *
+ * Returns: (transfer full): a new #GraphbitLlmConfig, or %NULL with
+ *   %GRAPHBIT_ERROR_CONFIGURATION if the base URL is not an http(s) URL
+ */
+GraphbitLlmConfig *
+graphbit_llm_config_ollama (const char  *model,
+                            const char  *base_url,
+                            GError     **error)
+{
+  return config_new (GRAPHBIT_LLM_PROVIDER_OLLAMA, NULL, model, base_url, error);
+}
+
+/**
+ * graphbit_llm_config_get_provider:
+ * @self: a #GraphbitLlmConfig
+ *
+ * Returns: the wire protocol of the endpoint
+ */
+GraphbitLlmProvider
+graphbit_llm_config_get_provider (GraphbitLlmConfig *self)
+{
+  g_return_val_if_fail (GRAPHBIT_IS_LLM_CONFIG (self), GRAPHBIT_LLM_PROVIDER_OPENAI);
+  return self->provider;
+}
+
+/**
+ * graphbit_llm_config_get_provider_name:
+ * @self: a #GraphbitLlmConfig
+ *
+ * Returns: the provider's short name: "openai", "anthropic" or "ollama"
+ */
+const char *
+graphbit_llm_config_get_provider_name (GraphbitLlmConfig *self)
+{
+  g_return_val_if_fail (GRAPHBIT_IS_LLM_CONFIG (self), NULL);
+  return provider_defaults[self->provider].name;
+}
+
+/**
+ * graphbit_llm_config_get_model:
+ * @self: a #GraphbitLlmConfig
+ *
+ * Returns: the model name
+ */
+const char *
+graphbit_llm_config_get_model (GraphbitLlmConfig *self)
+{
+  g_return_val_if_fail (GRAPHBIT_IS_LLM_CONFIG (self), NULL);
+  return self->model;
+}
+
+/**
+ * graphbit_llm_config_get_base_url:
+ * @self: a #GraphbitLlmConfig
+ *
+ * Returns: the base URL, without a trailing slash
+ */
+const char *
+graphbit_llm_config_get_base_url (GraphbitLlmConfig *self)
+{
+  g_return_val_if_fail (GRAPHBIT_IS_LLM_CONFIG (self), NULL);
+  return self->base_url;
+}
+
+/**
+ * graphbit_llm_config_has_api_key:
+ * @self: a #GraphbitLlmConfig
+ *
+ * Returns: whether the configuration holds an API key (the key itself
+ *   cannot be read back)
+ */
+gboolean
+graphbit_llm_config_has_api_key (GraphbitLlmConfig *self)
+{
+  g_return_val_if_fail (GRAPHBIT_IS_LLM_CONFIG (self), FALSE);
+  return self->api_key != NULL;
+}
+
+const char *
+graphbit_llm_config_get_api_key (GraphbitLlmConfig *self)
+{
+  return self->api_key;
+}

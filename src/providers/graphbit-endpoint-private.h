@@ -1,0 +1,37 @@
+/* graphbit-endpoint-private.h - API keys and base URLs from arguments or the environment
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Takes @explicit_key if given, else the environment variable @env_var.
+ * Fails with GRAPHBIT_ERROR_CONFIGURATION naming the variable when neither
+ * is a non-blank string. The key itself never appears in the error. */
+char *graphbit_endpoint_resolve_api_key  (const char  *operation,
+                                          const char  *provider_label,
+                                          const char  *explicit_key,
+                                          const char  *env_var,
+                                          GError     **error);
+
+/* Takes @explicit_url, else the environment variable @env_var, else
+ * @default_url; checks it is an absolute http(s) URL and strips trailing
+ * slashes. With @default_port non-zero, a bare "host" or "host:port" (as
+ * OLLAMA_HOST allows) is completed to http://host:port. */
+char *graphbit_endpoint_resolve_base_url (const char  *operation,
+                                          const char  *explicit_url,
+                                          const char  *env_var,
+                                          const char  *default_url,
+                                          guint        default_port,
+                                          GError     **error);
+
+/* Whether @base_url's host is @host (used to tell the official endpoint
+ * from compatible servers). */
+gboolean graphbit_endpoint_host_is       (const char  *base_url,
+                                          const char  *host);
+
+G_END_DECLS

@@ -1,0 +1,31 @@
+/* graphbit-json-private.h - tolerant, type-checked reading of provider JSON
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Parses @data as JSON whose root must be an object. Returns the root node
+ * (owning the tree) or NULL with a short description in @error. */
+JsonNode   *graphbit_json_parse_object    (const char *data,
+                                           gssize      len,
+                                           GError    **error);
+JsonObject *graphbit_json_get_object      (JsonObject *object,
+                                           const char *member);
+JsonArray  *graphbit_json_get_array       (JsonObject *object,
+                                           const char *member);
+/* NULL unless the member exists and is a string. */
+const char *graphbit_json_get_string      (JsonObject *object,
+                                           const char *member);
+/* 0 unless the member exists and is a non-negative integer. */
+guint       graphbit_json_get_uint        (JsonObject *object,
+                                           const char *member);
+/* Serialises @builder's root compactly. */
+char       *graphbit_json_builder_to_data (JsonBuilder *builder,
+                                           gsize       *len);
+
+G_END_DECLS

@@ -1,0 +1,91 @@
+/* graphbit-json.c - tolerant, type-checked reading of provider JSON
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Providers add and drop fields over time, and send null where a value is
+ * absent; these helpers never assume a member exists or has a type.
+ */
+
+#include "config.h"
+
+#include "graphbit-json-private.h"
+
+JsonNode *
+graphbit_json_parse_object (const char  *data,
+                            gssize       len,
+                            GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, data, len, error))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           "the JSON document is not an object");
+      return NULL;
+    }
+  return json_node_ref (root);
+}
+
+static JsonNode *
+member (JsonObject *object,
+        const char *name)
+{
+  return object != NULL ? json_object_get_member (object, name) : NULL;
+}
+
+JsonObject *
+graphbit_json_get_object (JsonObject *object,
+                          const char *name)
+{
+  JsonNode *node = member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+JsonArray *
+graphbit_json_get_array (JsonObject *object,
+                         const char *name)
+{
+  JsonNode *node = member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+const char *
+graphbit_json_get_string (JsonObject *object,
+                          const char *name)
+{
+  JsonNode *node = member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+guint
+graphbit_json_get_uint (JsonObject *object,
+                        const char *name)
+{
+  JsonNode *node = member (object, name);
+  gint64 value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return 0;
+  value = json_node_get_int (node);
+  return value > 0 && value <= G_MAXUINT ? (guint) value : 0;
+}
+
+char *
+graphbit_json_builder_to_data (JsonBuilder *builder,
+                               gsize       *len)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, len);
+}

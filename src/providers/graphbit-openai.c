@@ -1,0 +1,162 @@
+/* graphbit-openai.c - OpenAI Chat Completions (and compatible servers)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * POST {base_url}/chat/completions with a bearer key. The official endpoint
+ * gets max_completion_tokens (reasoning models reject max_tokens); other
+ * OpenAI-compatible servers get max_tokens, which all of them understand.
+ * See shared/reference/wire-protocols.md §2.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "graphbit-llm-codec-private.h"
+#include "graphbit-json-private.h"
+#include "graphbit-endpoint-private.h"
+#include "graphbit-error-private.h"
+#include "http/graphbit-http-private.h"
+
+static SoupMessage *
+openai_build_request (GraphbitLlmConfig  *config,
+                      GraphbitLlmRequest *request,
+                      gboolean            stream,
+                      GError            **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autofree char *url = g_strconcat (graphbit_llm_config_get_base_url (config), "/chat/completions", NULL);
+  g_autofree char *json = NULL;
+  g_autofree char *authorization = NULL;
+  gboolean official = graphbit_endpoint_host_is (graphbit_llm_config_get_base_url (config), "api.openai.com");
+  SoupMessage *msg;
+  gsize len;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "model");
+  json_builder_add_string_value (builder, graphbit_llm_config_get_model (config));
+
+  json_builder_set_member_name (builder, "messages");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < graphbit_llm_request_get_n_messages (request); i++)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "role");
+      json_builder_add_string_value (builder,
+        graphbit_llm_role_to_string (graphbit_llm_request_get_message_role (request, i)));
+      json_builder_set_member_name (builder, "content");
+      json_builder_add_string_value (builder, graphbit_llm_request_get_message_content (request, i));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  if (graphbit_llm_request_get_max_tokens (request) > 0)
+    {
+      json_builder_set_member_name (builder, official ? "max_completion_tokens" : "max_tokens");
+      json_builder_add_int_value (builder, graphbit_llm_request_get_max_tokens (request));
+    }
+  if (graphbit_llm_request_has_temperature (request))
+    {
+      json_builder_set_member_name (builder, "temperature");
+      json_builder_add_double_value (builder, graphbit_llm_request_get_temperature (request));
+    }
+  if (stream)
+    {
+      json_builder_set_member_name (builder, "stream");
+      json_builder_add_boolean_value (builder, TRUE);
+      json_builder_set_member_name (builder, "stream_options");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "include_usage");
+      json_builder_add_boolean_value (builder, TRUE);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+
+  json = graphbit_json_builder_to_data (builder, &len);
+  msg = graphbit_http_new_json_post (url, json, len, error);
+  if (msg == NULL)
+    return NULL;
+
+  authorization = g_strconcat ("Bearer ", graphbit_llm_config_get_api_key (config), NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+  memset (authorization, 0, strlen (authorization));
+  return msg;
+}
+
+static GraphbitLlmResponse *
+openai_parse_response (const char  *data,
+                       gsize        len,
+                       GError     **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  JsonObject *object, *choice = NULL, *message, *usage;
+  JsonArray *choices;
+  GraphbitLlmResponse *response;
+
+  root = graphbit_json_parse_object (data, len, &parse_error);
+  if (root == NULL)
+    {
+      g_set_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_PROVIDER,
+                   "OpenAI returned a body that is not a JSON object: %s", parse_error->message);
+      return NULL;
+    }
+  object = json_node_get_object (root);
+
+  choices = graphbit_json_get_array (object, "choices");
+  if (choices != NULL && json_array_get_length (choices) > 0)
+    {
+      JsonNode *first = json_array_get_element (choices, 0);
+
+      if (JSON_NODE_HOLDS_OBJECT (first))
+        choice = json_node_get_object (first);
+    }
+  message = graphbit_json_get_object (choice, "message");
+  if (message == NULL)
+    {
+      g_set_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_PROVIDER,
+                   "OpenAI returned a completion without choices[0].message");
+      return NULL;
+    }
+
+  /* content is null when the model called tools instead of answering. */
+  response = graphbit_llm_response_new (graphbit_json_get_string (message, "content"),
+                                        graphbit_json_get_string (choice, "finish_reason"),
+                                        graphbit_json_get_string (object, "model"),
+                                        graphbit_json_get_string (object, "id"));
+  usage = graphbit_json_get_object (object, "usage");
+  if (usage != NULL)
+    graphbit_llm_response_set_usage (response,
+                                     graphbit_json_get_uint (usage, "prompt_tokens"),
+                                     graphbit_json_get_uint (usage, "completion_tokens"),
+                                     graphbit_json_get_uint (usage, "total_tokens"));
+  return response;
+}
+
+static char *
+openai_error_message (const char *data,
+                      gsize       len)
+{
+  g_autoptr(JsonNode) root = graphbit_json_parse_object (data, len, NULL);
+  JsonObject *error;
+  const char *message, *code;
+
+  if (root == NULL)
+    return NULL;
+  /* {"error": {"message", "type", "param", "code"}} */
+  error = graphbit_json_get_object (json_node_get_object (root), "error");
+  message = graphbit_json_get_string (error, "message");
+  if (message == NULL)
+    return NULL;
+  code = graphbit_json_get_string (error, "code");
+  return code != NULL ? g_strdup_printf ("%s (code: %s)", message, code) : g_strdup (message);
+}
+
+const GraphbitLlmCodec graphbit_openai_codec = {
+  .name = "openai",
+  .label = "OpenAI",
+  .default_timeout_ms = 60 * 1000,
+  .build_request = openai_build_request,
+  .parse_response = openai_parse_response,
+  .error_message = openai_error_message,
+};

@@ -1,0 +1,33 @@
+/* graphbit-runtime-private.h - what the rest of the library uses of the runtime
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "graphbit-runtime.h"
+#include "graphbit-worker-private.h"
+
+G_BEGIN_DECLS
+
+gboolean        graphbit_runtime_ensure_started        (GError         **error);
+
+/* Starts the runtime if needed and picks a worker for one operation, already
+ * counted in flight there (graphbit_worker_begin_operation()). The caller
+ * invokes the operation on it and ends it with
+ * graphbit_worker_end_operation(). Fails with G_IO_ERROR_CANCELLED while a
+ * shutdown is in progress. */
+GraphbitWorker *graphbit_runtime_acquire_worker        (GError         **error);
+
+/* Runs @func for @task on the runtime's blocking pool. */
+void            graphbit_runtime_run_in_blocking_pool  (GTask           *task,
+                                                        GTaskThreadFunc  func);
+
+/* Fails if the calling thread is a graphbit I/O worker, where a blocking
+ * call would wait for itself. */
+gboolean        graphbit_runtime_check_can_block       (const char      *operation,
+                                                        GError         **error);
+
+G_END_DECLS

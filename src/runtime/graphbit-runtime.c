@@ -1,0 +1,554 @@
+/* graphbit-runtime.c - the runtime: I/O worker threads and a blocking pool
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The runtime is process-wide and starts lazily: on graphbit_init() or the
+ * first operation that needs a worker. It can be configured only while it
+ * is stopped, and graphbit_shutdown() stops it (cancelling in-flight work
+ * and joining every thread); the next use starts it again.
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "graphbit-runtime-private.h"
+#include "graphbit-blocking-pool-private.h"
+#include "graphbit-system-probe-private.h"
+#include "graphbit-error-private.h"
+#include "graphbit-log-private.h"
+
+/* Limits for configure_runtime(); beyond them a value is certainly a
+ * mistake rather than a tuning choice. */
+#define MAX_WORKER_THREADS   256
+#define MAX_BLOCKING_THREADS 4096
+#define MAX_STACK_SIZE_MB    1024
+
+/* A worker that does not answer a health ping within this is unhealthy. */
+#define HEALTH_PING_TIMEOUT_US (2 * G_TIME_SPAN_SECOND)
+/* Below this much available memory the process is reported unhealthy. */
+#define HEALTHY_AVAILABLE_MB 100
+
+typedef enum {
+  RUNTIME_STOPPED,
+  RUNTIME_RUNNING,
+  RUNTIME_STOPPING,
+} RuntimeState;
+
+typedef struct
+{
+  GMutex mutex;
+  GCond state_changed;
+  RuntimeState state;
+
+  /* Configuration; 0 means the default. */
+  guint worker_threads;
+  guint max_blocking_threads;
+  guint thread_stack_size_mb;
+
+  /* While running. */
+  GPtrArray *workers;             /* GraphbitWorker* */
+  GraphbitBlockingPool *pool;
+  gint64 started_at;              /* monotonic microseconds */
+  guint next_worker;
+} Runtime;
+
+static Runtime runtime = { .state = RUNTIME_STOPPED };
+
+static guint
+default_worker_threads (void)
+{
+  /* One event loop per core keeps every core busy without contention. */
+  return CLAMP ((guint) g_get_num_processors (), 1, 16);
+}
+
+static guint
+default_max_blocking_threads (void)
+{
+  return 4 * (guint) g_get_num_processors ();
+}
+
+static guint
+default_thread_stack_size_mb (void)
+{
+  return 2;
+}
+
+static guint
+effective (guint configured,
+           guint (*fallback) (void))
+{
+  return configured != 0 ? configured : fallback ();
+}
+
+/**
+ * graphbit_configure_runtime:
+ * @worker_threads: number of I/O worker threads, or 0 for the default (one
+ *   per CPU, at most 16)
+ * @max_blocking_threads: most threads of the blocking pool, or 0 for the
+ *   default (four per CPU)
+ * @thread_stack_size_mb: stack size of every runtime thread in MiB, or 0
+ *   for the default (2 MiB)
+ * @error: return location for a #GError
+ *
+ * Configures the runtime before it starts. The runtime starts on
+ * graphbit_init() or on the first operation that needs it; configuring it
+ * afterwards fails with %GRAPHBIT_ERROR_RUNTIME rather than being silently
+ * ignored (call graphbit_shutdown() first to reconfigure it).
+ *
+ * In Python, `None` selects the default and 0 is rejected.
+ *
+ * Returns: %TRUE on success; %FALSE with %GRAPHBIT_ERROR_VALIDATION for a
+ *   value out of range or %GRAPHBIT_ERROR_RUNTIME if the runtime is running
+ */
+gboolean
+graphbit_configure_runtime (guint    worker_threads,
+                            guint    max_blocking_threads,
+                            guint    thread_stack_size_mb,
+                            GError **error)
+{
+  const struct {
+    const char *field;
+    guint value;
+    guint max;
+  } checks[] = {
+    { "worker_threads", worker_threads, MAX_WORKER_THREADS },
+    { "max_blocking_threads", max_blocking_threads, MAX_BLOCKING_THREADS },
+    { "thread_stack_size_mb", thread_stack_size_mb, MAX_STACK_SIZE_MB },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
+    {
+      if (checks[i].value > checks[i].max)
+        {
+          g_autofree char *text = g_strdup_printf ("%u", checks[i].value);
+
+          graphbit_propagate_error (error,
+            graphbit_error_new_validation ("configure_runtime", checks[i].field, text,
+                                           "%s must be between 1 and %u, got %u",
+                                           checks[i].field, checks[i].max, checks[i].value));
+          return FALSE;
+        }
+    }
+
+  g_mutex_lock (&runtime.mutex);
+  if (runtime.state != RUNTIME_STOPPED)
+    {
+      GError *local_error = graphbit_error_new (GRAPHBIT_ERROR_RUNTIME,
+                                                "configure_runtime() must be called before the runtime starts, "
+                                                "but it is already running (it starts on init() or first use); "
+                                                "call shutdown() first to reconfigure it");
+
+      g_mutex_unlock (&runtime.mutex);
+      graphbit_error_set_operation (local_error, "configure_runtime");
+      graphbit_propagate_error (error, local_error);
+      return FALSE;
+    }
+  runtime.worker_threads = worker_threads;
+  runtime.max_blocking_threads = max_blocking_threads;
+  runtime.thread_stack_size_mb = thread_stack_size_mb;
+  g_mutex_unlock (&runtime.mutex);
+
+  GRAPHBIT_DEBUG ("runtime configured: %u worker thread(s), %u blocking thread(s), %u MiB stacks",
+                  effective (worker_threads, default_worker_threads),
+                  effective (max_blocking_threads, default_max_blocking_threads),
+                  effective (thread_stack_size_mb, default_thread_stack_size_mb));
+  return TRUE;
+}
+
+/* Called with the mutex held. */
+static gboolean
+start_locked (GError **error)
+{
+  guint n_workers = effective (runtime.worker_threads, default_worker_threads);
+  gsize stack = (gsize) effective (runtime.thread_stack_size_mb, default_thread_stack_size_mb) << 20;
+  g_autoptr(GPtrArray) workers = g_ptr_array_new_with_free_func ((GDestroyNotify) graphbit_worker_unref);
+
+  for (guint i = 0; i < n_workers; i++)
+    {
+      GraphbitWorker *worker = graphbit_worker_new (i, stack, error);
+
+      if (worker == NULL)
+        {
+          for (guint j = 0; j < workers->len; j++)
+            graphbit_worker_stop_and_join (g_ptr_array_index (workers, j));
+          return FALSE;
+        }
+      g_ptr_array_add (workers, worker);
+    }
+
+  runtime.workers = g_steal_pointer (&workers);
+  runtime.pool = graphbit_blocking_pool_new (effective (runtime.max_blocking_threads,
+                                                        default_max_blocking_threads),
+                                             stack);
+  runtime.started_at = g_get_monotonic_time ();
+  runtime.next_worker = 0;
+  runtime.state = RUNTIME_RUNNING;
+  g_cond_broadcast (&runtime.state_changed);
+
+  GRAPHBIT_DEBUG ("runtime started: %u I/O worker thread(s)", n_workers);
+  return TRUE;
+}
+
+static GError *
+shutting_down_error (void)
+{
+  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                              "The graphbit runtime is shutting down");
+}
+
+gboolean
+graphbit_runtime_ensure_started (GError **error)
+{
+  gboolean ok = TRUE;
+
+  g_mutex_lock (&runtime.mutex);
+  if (runtime.state == RUNTIME_STOPPED)
+    ok = start_locked (error);
+  else if (runtime.state == RUNTIME_STOPPING)
+    {
+      g_propagate_error (error, shutting_down_error ());
+      ok = FALSE;
+    }
+  g_mutex_unlock (&runtime.mutex);
+  return ok;
+}
+
+GraphbitWorker *
+graphbit_runtime_acquire_worker (GError **error)
+{
+  GraphbitWorker *worker = NULL;
+
+  g_mutex_lock (&runtime.mutex);
+  if (runtime.state == RUNTIME_STOPPING)
+    g_propagate_error (error, shutting_down_error ());
+  else if (runtime.state == RUNTIME_RUNNING || start_locked (error))
+    {
+      worker = g_ptr_array_index (runtime.workers, runtime.next_worker);
+      runtime.next_worker = (runtime.next_worker + 1) % runtime.workers->len;
+      graphbit_worker_ref (worker);
+      graphbit_worker_begin_operation (worker);
+    }
+  g_mutex_unlock (&runtime.mutex);
+  return worker;
+}
+
+void
+graphbit_runtime_run_in_blocking_pool (GTask           *task,
+                                       GTaskThreadFunc  func)
+{
+  GError *error = NULL;
+
+  g_mutex_lock (&runtime.mutex);
+  if (runtime.state == RUNTIME_STOPPING)
+    error = shutting_down_error ();
+  else if (runtime.state == RUNTIME_RUNNING || start_locked (&error))
+    graphbit_blocking_pool_run_task (runtime.pool, task, func);
+  g_mutex_unlock (&runtime.mutex);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+}
+
+gboolean
+graphbit_runtime_check_can_block (const char  *operation,
+                                  GError     **error)
+{
+  GError *local_error;
+
+  if (graphbit_worker_get_current () == NULL)
+    return TRUE;
+
+  local_error = graphbit_error_new (GRAPHBIT_ERROR_RUNTIME,
+                                    "%s() blocks, and was called on a graphbit I/O thread where it would wait "
+                                    "for itself; use the asynchronous variant there", operation);
+  graphbit_error_set_operation (local_error, operation);
+  graphbit_propagate_error (error, local_error);
+  return FALSE;
+}
+
+/**
+ * graphbit_runtime_is_started:
+ *
+ * Returns: whether the runtime's threads are running
+ */
+gboolean
+graphbit_runtime_is_started (void)
+{
+  gboolean started;
+
+  g_mutex_lock (&runtime.mutex);
+  started = runtime.state == RUNTIME_RUNNING;
+  g_mutex_unlock (&runtime.mutex);
+  return started;
+}
+
+/**
+ * graphbit_shutdown:
+ *
+ * Shuts the runtime down gracefully: every in-flight operation is cancelled
+ * (its caller gets %G_IO_ERROR_CANCELLED), the worker threads are joined and
+ * their HTTP sessions freed, and queued blocking work is cancelled. Clients
+ * and other objects stay valid: using the library afterwards starts the
+ * runtime again.
+ *
+ * Safe to call more than once and from several threads; a call made while
+ * another thread is shutting down waits for it. It must not be called from
+ * a graphbit I/O thread (a completion callback run there), where it would
+ * have to join its own thread.
+ */
+void
+graphbit_shutdown (void)
+{
+  g_autoptr(GPtrArray) workers = NULL;
+  GraphbitBlockingPool *pool;
+
+  if (graphbit_worker_get_current () != NULL)
+    {
+      g_critical ("graphbit_shutdown() called on a graphbit I/O thread; call it from another thread");
+      return;
+    }
+
+  g_mutex_lock (&runtime.mutex);
+  while (runtime.state == RUNTIME_STOPPING)
+    g_cond_wait (&runtime.state_changed, &runtime.mutex);
+  if (runtime.state == RUNTIME_STOPPED)
+    {
+      g_mutex_unlock (&runtime.mutex);
+      return;
+    }
+  runtime.state = RUNTIME_STOPPING;
+  workers = g_steal_pointer (&runtime.workers);
+  pool = g_steal_pointer (&runtime.pool);
+  g_mutex_unlock (&runtime.mutex);
+
+  GRAPHBIT_DEBUG ("runtime shutting down");
+  for (guint i = 0; i < workers->len; i++)
+    graphbit_worker_stop_and_join (g_ptr_array_index (workers, i));
+  graphbit_blocking_pool_free (pool);
+
+  g_mutex_lock (&runtime.mutex);
+  runtime.state = RUNTIME_STOPPED;
+  runtime.started_at = 0;
+  g_cond_broadcast (&runtime.state_changed);
+  g_mutex_unlock (&runtime.mutex);
+  GRAPHBIT_DEBUG ("runtime stopped");
+}
+
+static char *
+version_string (guint major,
+                guint minor,
+                guint micro)
+{
+  return g_strdup_printf ("%u.%u.%u", major, minor, micro);
+}
+
+/**
+ * graphbit_get_system_info:
+ *
+ * Describes the library, the runtime and the machine, every value read at
+ * run time: `version`, `runtime_initialized`, `runtime_uptime_seconds`,
+ * `runtime_worker_threads`, `runtime_max_blocking_threads`,
+ * `runtime_thread_stack_size_mb`, `runtime_blocking_threads_active`,
+ * `runtime_in_flight`, `cpu_count`, `memory_allocator` (whoever provides
+ * the `malloc` the process resolves), `process_resident_mb`,
+ * `build_target` (the compiler's target triple), `build_profile`,
+ * `glib_version`, `libsoup_version` and `json_glib_version`.
+ *
+ * The thread counts are the configured values whether or not the runtime
+ * has started yet.
+ *
+ * Returns: (transfer full): a dictionary of type `a{sv}`
+ */
+GVariant *
+graphbit_get_system_info (void)
+{
+  GVariantBuilder builder;
+  g_autofree char *glib_version = version_string (glib_major_version, glib_minor_version, glib_micro_version);
+  g_autofree char *soup_version = version_string (soup_get_major_version (), soup_get_minor_version (),
+                                                  soup_get_micro_version ());
+  gboolean started;
+  gdouble uptime = 0.0;
+  guint workers, blocking, stack_mb, blocking_active = 0, in_flight = 0;
+
+  g_mutex_lock (&runtime.mutex);
+  started = runtime.state == RUNTIME_RUNNING;
+  if (started)
+    {
+      uptime = (g_get_monotonic_time () - runtime.started_at) / (gdouble) G_TIME_SPAN_SECOND;
+      blocking_active = graphbit_blocking_pool_get_n_threads (runtime.pool);
+      for (guint i = 0; i < runtime.workers->len; i++)
+        in_flight += graphbit_worker_get_in_flight (g_ptr_array_index (runtime.workers, i));
+    }
+  workers = effective (runtime.worker_threads, default_worker_threads);
+  blocking = effective (runtime.max_blocking_threads, default_max_blocking_threads);
+  stack_mb = effective (runtime.thread_stack_size_mb, default_thread_stack_size_mb);
+  g_mutex_unlock (&runtime.mutex);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&builder, "{sv}", "version", g_variant_new_string (GRAPHBIT_VERSION_S));
+  g_variant_builder_add (&builder, "{sv}", "runtime_initialized", g_variant_new_boolean (started));
+  g_variant_builder_add (&builder, "{sv}", "runtime_uptime_seconds", g_variant_new_double (uptime));
+  g_variant_builder_add (&builder, "{sv}", "runtime_worker_threads", g_variant_new_uint32 (workers));
+  g_variant_builder_add (&builder, "{sv}", "runtime_max_blocking_threads", g_variant_new_uint32 (blocking));
+  g_variant_builder_add (&builder, "{sv}", "runtime_thread_stack_size_mb", g_variant_new_uint32 (stack_mb));
+  g_variant_builder_add (&builder, "{sv}", "runtime_blocking_threads_active", g_variant_new_uint32 (blocking_active));
+  g_variant_builder_add (&builder, "{sv}", "runtime_in_flight", g_variant_new_uint32 (in_flight));
+  g_variant_builder_add (&builder, "{sv}", "cpu_count", g_variant_new_uint32 (g_get_num_processors ()));
+  g_variant_builder_add (&builder, "{sv}", "memory_allocator",
+                         g_variant_new_string (graphbit_probe_memory_allocator ()));
+  g_variant_builder_add (&builder, "{sv}", "process_resident_mb",
+                         g_variant_new_double (graphbit_probe_resident_bytes () / (1024.0 * 1024.0)));
+  g_variant_builder_add (&builder, "{sv}", "build_target", g_variant_new_string (GRAPHBIT_BUILD_TARGET));
+  g_variant_builder_add (&builder, "{sv}", "build_profile", g_variant_new_string (GRAPHBIT_BUILD_PROFILE));
+  g_variant_builder_add (&builder, "{sv}", "glib_version", g_variant_new_string (glib_version));
+  g_variant_builder_add (&builder, "{sv}", "libsoup_version", g_variant_new_string (soup_version));
+  /* json-glib has no run-time version call; this is the version built against. */
+  g_variant_builder_add (&builder, "{sv}", "json_glib_version", g_variant_new_string (JSON_VERSION_S));
+  return g_variant_ref_sink (g_variant_builder_end (&builder));
+}
+
+/* A ping sent to every worker; shared with workers that may answer late. */
+typedef struct
+{
+  GMutex mutex;
+  GCond cond;
+  guint answered;
+  gint64 sent_at;
+  gint64 slowest_us;
+} Ping;
+
+static void
+ping_clear (Ping *ping)
+{
+  g_mutex_clear (&ping->mutex);
+  g_cond_clear (&ping->cond);
+}
+
+static void
+ping_unref (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, (GDestroyNotify) ping_clear);
+}
+
+static void
+ping_answer (GraphbitWorker *worker,
+             gpointer        data)
+{
+  Ping *ping = data;
+
+  g_mutex_lock (&ping->mutex);
+  ping->answered++;
+  ping->slowest_us = MAX (ping->slowest_us, g_get_monotonic_time () - ping->sent_at);
+  g_cond_signal (&ping->cond);
+  g_mutex_unlock (&ping->mutex);
+}
+
+/* Pings every worker and waits for the answers; returns how many answered. */
+static guint
+ping_workers (GPtrArray *workers,
+              gdouble   *slowest_ms)
+{
+  Ping *ping = g_atomic_rc_box_new0 (Ping);
+  gint64 deadline;
+  guint answered;
+
+  g_mutex_init (&ping->mutex);
+  g_cond_init (&ping->cond);
+  ping->sent_at = g_get_monotonic_time ();
+  deadline = ping->sent_at + HEALTH_PING_TIMEOUT_US;
+
+  for (guint i = 0; i < workers->len; i++)
+    graphbit_worker_invoke (g_ptr_array_index (workers, i), ping_answer,
+                            g_atomic_rc_box_acquire (ping), ping_unref);
+
+  g_mutex_lock (&ping->mutex);
+  while (ping->answered < workers->len)
+    {
+      if (!g_cond_wait_until (&ping->cond, &ping->mutex, deadline))
+        break;
+    }
+  answered = ping->answered;
+  *slowest_ms = ping->slowest_us / 1000.0;
+  g_mutex_unlock (&ping->mutex);
+
+  ping_unref (ping);
+  return answered;
+}
+
+/**
+ * graphbit_health_check:
+ *
+ * Checks the runtime and the machine: starts the runtime if needed, pings
+ * every I/O worker thread (each must answer within 2 s) and reads the
+ * memory figures from the kernel (`/proc/meminfo`, bounded by the cgroup
+ * limit when there is one). Keys: `overall_healthy`, `runtime_healthy`,
+ * `runtime_initialized`, `worker_threads_ok`, `worker_threads`,
+ * `worker_threads_responding`, `worker_ping_max_ms`, `total_memory_mb`,
+ * `available_memory_mb`, `memory_info_available`, `memory_healthy`
+ * (more than 100 MB available) and `timestamp` (Unix seconds).
+ *
+ * Must not be called on a graphbit I/O thread (it waits for them).
+ *
+ * Returns: (transfer full): a dictionary of type `a{sv}`
+ */
+GVariant *
+graphbit_health_check (void)
+{
+  GVariantBuilder builder;
+  g_autoptr(GPtrArray) workers = g_ptr_array_new_with_free_func ((GDestroyNotify) graphbit_worker_unref);
+  g_autoptr(GError) error = NULL;
+  GraphbitMemoryInfo memory;
+  gboolean started, memory_ok, memory_known, runtime_ok, workers_ok;
+  guint answered = 0;
+  gdouble slowest_ms = 0.0;
+
+  started = graphbit_worker_get_current () == NULL && graphbit_runtime_ensure_started (&error);
+  if (error != NULL)
+    GRAPHBIT_WARN ("health check could not start the runtime: %s", error->message);
+
+  if (started)
+    {
+      g_mutex_lock (&runtime.mutex);
+      if (runtime.state == RUNTIME_RUNNING)
+        {
+          for (guint i = 0; i < runtime.workers->len; i++)
+            g_ptr_array_add (workers, graphbit_worker_ref (g_ptr_array_index (runtime.workers, i)));
+        }
+      g_mutex_unlock (&runtime.mutex);
+      answered = ping_workers (workers, &slowest_ms);
+    }
+
+  workers_ok = workers->len > 0 && answered == workers->len;
+  runtime_ok = started && workers_ok;
+
+  g_clear_error (&error);
+  memory_known = graphbit_probe_memory (&memory, &error);
+  if (!memory_known)
+    GRAPHBIT_WARN ("health check could not read memory figures: %s", error->message);
+  memory_ok = memory_known && memory.available_bytes / (1024 * 1024) > HEALTHY_AVAILABLE_MB;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&builder, "{sv}", "overall_healthy", g_variant_new_boolean (runtime_ok && memory_ok));
+  g_variant_builder_add (&builder, "{sv}", "runtime_healthy", g_variant_new_boolean (runtime_ok));
+  g_variant_builder_add (&builder, "{sv}", "runtime_initialized", g_variant_new_boolean (started));
+  g_variant_builder_add (&builder, "{sv}", "worker_threads_ok", g_variant_new_boolean (workers_ok));
+  g_variant_builder_add (&builder, "{sv}", "worker_threads", g_variant_new_uint32 (workers->len));
+  g_variant_builder_add (&builder, "{sv}", "worker_threads_responding", g_variant_new_uint32 (answered));
+  g_variant_builder_add (&builder, "{sv}", "worker_ping_max_ms", g_variant_new_double (slowest_ms));
+  g_variant_builder_add (&builder, "{sv}", "memory_info_available", g_variant_new_boolean (memory_known));
+  if (memory_known)
+    {
+      g_variant_builder_add (&builder, "{sv}", "total_memory_mb",
+                             g_variant_new_uint64 (memory.total_bytes / (1024 * 1024)));
+      g_variant_builder_add (&builder, "{sv}", "available_memory_mb",
+                             g_variant_new_uint64 (memory.available_bytes / (1024 * 1024)));
+      g_variant_builder_add (&builder, "{sv}", "memory_limited_by_cgroup",
+                             g_variant_new_boolean (memory.from_cgroup));
+    }
+  g_variant_builder_add (&builder, "{sv}", "memory_healthy", g_variant_new_boolean (memory_ok));
+  g_variant_builder_add (&builder, "{sv}", "timestamp",
+                         g_variant_new_int64 (g_get_real_time () / G_TIME_SPAN_SECOND));
+  return g_variant_ref_sink (g_variant_builder_end (&builder));
+}

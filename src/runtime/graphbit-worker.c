@@ -1,0 +1,291 @@
+/* graphbit-worker.c - one I/O worker thread with its own main context
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Each worker thread runs its own GMainContext (pushed as thread-default)
+ * and owns one SoupSession, created on first use in that thread: libsoup
+ * wants a session used from the thread that created it, and all of a
+ * message's I/O to happen in the thread that started it. Operations are
+ * handed to the worker with graphbit_worker_invoke() and complete their
+ * GTask from here; GTask delivers the result in the caller's context.
+ *
+ * Threads are created with pthreads rather than GThread so that the
+ * configured stack size is honoured.
+ */
+
+#include "config.h"
+
+#include <pthread.h>
+
+#include "graphbit-worker-private.h"
+#include "graphbit-log-private.h"
+
+struct _GraphbitWorker
+{
+  gatomicrefcount ref_count;
+  guint index;
+  pthread_t thread;
+  gboolean thread_started;
+  GMainContext *context;
+  GMainLoop *loop;
+
+  /* Incremented from any thread by begin_operation, decremented on the
+   * worker thread by end_operation. */
+  gint in_flight;
+
+  /* Worker thread only. */
+  SoupSession *session;
+  GHashTable *tracked;   /* GCancellable* set */
+  gboolean stopping;
+};
+
+static GPrivate current_worker;
+
+typedef struct
+{
+  GraphbitWorker *worker;
+  GraphbitWorkerFunc func;
+  gpointer data;
+  GDestroyNotify destroy;
+} Invocation;
+
+static gboolean
+invocation_dispatch (gpointer user_data)
+{
+  Invocation *inv = user_data;
+
+  inv->func (inv->worker, inv->data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+invocation_free (gpointer user_data)
+{
+  Invocation *inv = user_data;
+
+  if (inv->destroy != NULL)
+    inv->destroy (inv->data);
+  graphbit_worker_unref (inv->worker);
+  g_free (inv);
+}
+
+void
+graphbit_worker_invoke (GraphbitWorker     *worker,
+                        GraphbitWorkerFunc  func,
+                        gpointer            data,
+                        GDestroyNotify      destroy)
+{
+  Invocation *inv = g_new (Invocation, 1);
+
+  inv->worker = graphbit_worker_ref (worker);
+  inv->func = func;
+  inv->data = data;
+  inv->destroy = destroy;
+  /* invoke_full runs inline when the caller already is the worker thread,
+   * and otherwise attaches an idle source to the worker's context. */
+  g_main_context_invoke_full (worker->context, G_PRIORITY_DEFAULT,
+                              invocation_dispatch, inv, invocation_free);
+}
+
+static void *
+worker_thread_main (void *user_data)
+{
+  GraphbitWorker *worker = user_data;
+
+  g_private_set (&current_worker, worker);
+  g_main_context_push_thread_default (worker->context);
+
+  GRAPHBIT_DEBUG ("I/O worker %u started", worker->index);
+  g_main_loop_run (worker->loop);
+
+  /* Free the session in the thread that used it, then let the sources it
+   * leaves behind (connection closures) run before the context goes. */
+  g_clear_object (&worker->session);
+  while (g_main_context_pending (worker->context))
+    g_main_context_iteration (worker->context, FALSE);
+
+  g_main_context_pop_thread_default (worker->context);
+  g_private_set (&current_worker, NULL);
+  GRAPHBIT_DEBUG ("I/O worker %u stopped", worker->index);
+  return NULL;
+}
+
+GraphbitWorker *
+graphbit_worker_new (guint    index,
+                     gsize    stack_size,
+                     GError **error)
+{
+  g_autoptr(GraphbitWorker) worker = g_new0 (GraphbitWorker, 1);
+  pthread_attr_t attr;
+  char name[16];
+  int rc;
+
+  g_atomic_ref_count_init (&worker->ref_count);
+  worker->index = index;
+  worker->context = g_main_context_new ();
+  worker->loop = g_main_loop_new (worker->context, FALSE);
+  worker->tracked = g_hash_table_new (NULL, NULL);
+
+  pthread_attr_init (&attr);
+  if (stack_size > 0)
+    pthread_attr_setstacksize (&attr, stack_size);
+  /* The thread borrows the caller's reference; stop_and_join() joins it
+   * before that reference can go away. */
+  rc = pthread_create (&worker->thread, &attr, worker_thread_main, worker);
+  pthread_attr_destroy (&attr);
+  if (rc != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (rc),
+                   "Could not start I/O worker thread %u: %s", index, g_strerror (rc));
+      return NULL;
+    }
+  worker->thread_started = TRUE;
+  /* Named by the creator, so the name is there as soon as this returns. */
+  g_snprintf (name, sizeof name, "graphbit-io-%u", index);
+  pthread_setname_np (worker->thread, name);
+  return g_steal_pointer (&worker);
+}
+
+GraphbitWorker *
+graphbit_worker_ref (GraphbitWorker *worker)
+{
+  g_atomic_ref_count_inc (&worker->ref_count);
+  return worker;
+}
+
+void
+graphbit_worker_unref (GraphbitWorker *worker)
+{
+  if (!g_atomic_ref_count_dec (&worker->ref_count))
+    return;
+
+  g_assert (worker->session == NULL);
+  g_clear_pointer (&worker->tracked, g_hash_table_unref);
+  g_clear_pointer (&worker->loop, g_main_loop_unref);
+  g_clear_pointer (&worker->context, g_main_context_unref);
+  g_free (worker);
+}
+
+guint
+graphbit_worker_get_index (GraphbitWorker *worker)
+{
+  return worker->index;
+}
+
+GMainContext *
+graphbit_worker_get_context (GraphbitWorker *worker)
+{
+  return worker->context;
+}
+
+GraphbitWorker *
+graphbit_worker_get_current (void)
+{
+  return g_private_get (&current_worker);
+}
+
+gboolean
+graphbit_worker_is_current (GraphbitWorker *worker)
+{
+  return graphbit_worker_get_current () == worker;
+}
+
+guint
+graphbit_worker_get_in_flight (GraphbitWorker *worker)
+{
+  return (guint) g_atomic_int_get (&worker->in_flight);
+}
+
+void
+graphbit_worker_begin_operation (GraphbitWorker *worker)
+{
+  g_atomic_int_inc (&worker->in_flight);
+}
+
+void
+graphbit_worker_end_operation (GraphbitWorker *worker)
+{
+  g_assert (graphbit_worker_is_current (worker));
+
+  if (g_atomic_int_dec_and_test (&worker->in_flight) && worker->stopping)
+    g_main_loop_quit (worker->loop);
+}
+
+SoupSession *
+graphbit_worker_get_session (GraphbitWorker *worker)
+{
+  g_assert (graphbit_worker_is_current (worker));
+
+  if (worker->session == NULL)
+    {
+      /* libsoup's defaults are 2 connections per host and a 60 s inactivity
+       * timeout; graphbit queues requests itself and enforces its own
+       * deadlines, so lift both. */
+      worker->session = soup_session_new_with_options ("max-conns", 1024,
+                                                       "max-conns-per-host", 256,
+                                                       "timeout", 0,
+                                                       "idle-timeout", 60,
+                                                       "user-agent", "graphbit/" PACKAGE_VERSION " ",
+                                                       NULL);
+    }
+  return worker->session;
+}
+
+gboolean
+graphbit_worker_is_stopping (GraphbitWorker *worker)
+{
+  g_assert (graphbit_worker_is_current (worker));
+  return worker->stopping;
+}
+
+void
+graphbit_worker_track (GraphbitWorker *worker,
+                       GCancellable   *cancellable)
+{
+  g_assert (graphbit_worker_is_current (worker));
+  g_hash_table_add (worker->tracked, cancellable);
+}
+
+void
+graphbit_worker_untrack (GraphbitWorker *worker,
+                         GCancellable   *cancellable)
+{
+  g_assert (graphbit_worker_is_current (worker));
+  g_hash_table_remove (worker->tracked, cancellable);
+}
+
+static void
+begin_stop (GraphbitWorker *worker,
+            gpointer        data)
+{
+  g_autoptr(GPtrArray) to_cancel = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer key;
+
+  worker->stopping = TRUE;
+
+  /* Cancelling may run completion code that untracks, so copy first. */
+  g_hash_table_iter_init (&iter, worker->tracked);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (to_cancel, g_object_ref (key));
+  for (guint i = 0; i < to_cancel->len; i++)
+    g_cancellable_cancel (g_ptr_array_index (to_cancel, i));
+
+  GRAPHBIT_DEBUG ("I/O worker %u stopping: cancelled %u operation(s), %u in flight",
+                  worker->index, to_cancel->len, graphbit_worker_get_in_flight (worker));
+
+  if (g_atomic_int_get (&worker->in_flight) == 0)
+    g_main_loop_quit (worker->loop);
+}
+
+void
+graphbit_worker_stop_and_join (GraphbitWorker *worker)
+{
+  g_return_if_fail (!graphbit_worker_is_current (worker));
+
+  if (!worker->thread_started)
+    return;
+  graphbit_worker_invoke (worker, begin_stop, NULL, NULL);
+  pthread_join (worker->thread, NULL);
+  worker->thread_started = FALSE;
+}

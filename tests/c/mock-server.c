@@ -1,0 +1,73 @@
+/* mock-server.c - start and stop the mock provider from a C test
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "mock-server.h"
+
+MockServer *
+mock_server_start (void)
+{
+  const char *path = g_getenv ("GRAPHBIT_MOCK_PROVIDER");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  MockServer *mock;
+
+  g_assert_nonnull (path);
+  mock = g_new0 (MockServer, 1);
+  mock->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                    &error, path, NULL);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (mock->process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "READY "));
+  mock->url = g_strdup (line + strlen ("READY "));
+  return mock;
+}
+
+void
+mock_server_stop (MockServer *mock)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_close (g_subprocess_get_stdin_pipe (mock->process), NULL, NULL);
+  g_subprocess_wait_check (mock->process, NULL, &error);
+  g_assert_no_error (error);
+  g_object_unref (mock->process);
+  g_free (mock->url);
+  g_free (mock);
+}
+
+JsonNode *
+mock_server_stats (MockServer *mock)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (mock->url, "/_mock/stats", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_no_error (error);
+  json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+  g_assert_no_error (error);
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+gint64
+mock_server_stat (MockServer *mock,
+                  const char *name)
+{
+  JsonNode *root = mock_server_stats (mock);
+  gint64 value = json_object_get_int_member (json_node_get_object (root), name);
+
+  json_node_unref (root);
+  return value;
+}

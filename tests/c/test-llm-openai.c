@@ -1,0 +1,462 @@
+/* test-llm-openai.c - the OpenAI codec and the client end to end against the mock
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "graphbit.h"
+#include "graphbit-llm-codec-private.h"
+#include "mock-server.h"
+
+static MockServer *mock;
+
+static char *
+read_fixture (const char *relative,
+              gsize      *len)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("GRAPHBIT_FIXTURES_DIR"), relative, NULL);
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+
+  g_file_get_contents (path, &data, len, &error);
+  g_assert_no_error (error);
+  return data;
+}
+
+static GraphbitLlmClient *
+new_client (void)
+{
+  g_autofree char *base = g_strconcat (mock->url, "/v1", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GraphbitLlmConfig) config = graphbit_llm_config_openai ("sk-test-secret", "gpt-4o-mini", base, &error);
+
+  g_assert_no_error (error);
+  return graphbit_llm_client_new (config);
+}
+
+/* Waits (bounded) until the mock has seen @count provider requests. */
+static void
+wait_for_mock_requests (gint64 count)
+{
+  for (guint i = 0; i < 2500 && mock_server_stat (mock, "requests") < count; i++)
+    g_usleep (2000);
+  g_assert_cmpint (mock_server_stat (mock, "requests"), >=, count);
+}
+
+static JsonObject *
+last_request (JsonNode **owner)
+{
+  g_autoptr(JsonNode) stats = mock_server_stats (mock);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char *body = json_object_get_string_member (json_node_get_object (stats), "last_request");
+
+  g_assert_true (json_parser_load_from_data (parser, body, -1, NULL));
+  *owner = json_node_ref (json_parser_get_root (parser));
+  return json_node_get_object (*owner);
+}
+
+static void
+test_codec_parses_recorded_completion (void)
+{
+  gsize len;
+  g_autofree char *data = read_fixture ("openai/chat_completion_text.json", &len);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GraphbitLlmResponse) response = graphbit_openai_codec.parse_response (data, len, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (graphbit_llm_response_get_content (response), "I'm unable to provide real-time"));
+  g_assert_cmpstr (graphbit_llm_response_get_finish_reason (response), ==, "stop");
+  g_assert_cmpstr (graphbit_llm_response_get_model (response), ==, "gpt-4o-2024-08-06");
+  g_assert_cmpstr (graphbit_llm_response_get_id (response), ==, "chatcmpl-ABfvaueLEMLNYbT8YzpJxsmiQ6HSY");
+  g_assert_cmpuint (graphbit_llm_response_get_prompt_tokens (response), ==, 14);
+  g_assert_cmpuint (graphbit_llm_response_get_completion_tokens (response), ==, 37);
+  g_assert_cmpuint (graphbit_llm_response_get_total_tokens (response), ==, 51);
+}
+
+static void
+test_codec_parses_length_and_tool_calls (void)
+{
+  gsize len;
+  g_autofree char *length = read_fixture ("openai/chat_completion_length_usage_details.json", &len);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GraphbitLlmResponse) response = graphbit_openai_codec.parse_response (length, len, &error);
+  g_autofree char *tools = NULL;
+  g_autoptr(GraphbitLlmResponse) tool_response = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (graphbit_llm_response_get_content (response), ==, "");
+  g_assert_cmpstr (graphbit_llm_response_get_finish_reason (response), ==, "length");
+  g_assert_cmpuint (graphbit_llm_response_get_completion_tokens (response), ==, 16);
+
+  tools = read_fixture ("openai/chat_completion_tool_calls.json", &len);
+  tool_response = graphbit_openai_codec.parse_response (tools, len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (graphbit_llm_response_get_content (tool_response), ==, "");
+  g_assert_cmpstr (graphbit_llm_response_get_finish_reason (tool_response), ==, "tool_calls");
+}
+
+static void
+test_codec_rejects_garbage (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GraphbitLlmResponse) response = graphbit_openai_codec.parse_response ("{\"choices\": []}", 15, &error);
+
+  g_assert_null (response);
+  g_assert_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_PROVIDER);
+  g_clear_error (&error);
+  g_assert_null (graphbit_openai_codec.parse_response ("<html>", 6, &error));
+  g_assert_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_PROVIDER);
+}
+
+static void
+test_codec_error_messages (void)
+{
+  gsize len;
+  g_autofree char *data = read_fixture ("openai/error_401_invalid_api_key.json", &len);
+  g_autofree char *message = graphbit_openai_codec.error_message (data, len);
+
+  g_assert_nonnull (message);
+  g_assert_true (g_str_has_prefix (message, "Incorrect API key provided"));
+  g_assert_nonnull (strstr (message, "(code: invalid_api_key)"));
+  g_assert_null (graphbit_openai_codec.error_message ("not json", 8));
+}
+
+static void
+test_complete_blocking (void)
+{
+  g_autoptr(GraphbitLlmClient) client = new_client ();
+  g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new ("hi");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) owner = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *sent;
+
+  text = graphbit_llm_client_complete (client, request, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "Mock reply to: hi");
+
+  sent = last_request (&owner);
+  g_assert_cmpstr (json_object_get_string_member (sent, "model"), ==, "gpt-4o-mini");
+  g_assert_false (json_object_has_member (sent, "max_tokens"));
+  g_assert_false (json_object_has_member (sent, "temperature"));
+  g_assert_false (json_object_has_member (sent, "stream"));
+}
+
+static void
+test_options_sent_unchanged (void)
+{
+  g_autoptr(GraphbitLlmClient) client = new_client ();
+  g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new ("hello there");
+  g_autoptr(GraphbitLlmResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) owner = NULL;
+  JsonObject *sent, *message;
+
+  graphbit_llm_request_set_max_tokens (request, 100);
+  graphbit_llm_request_set_temperature (request, 1.7);
+  response = graphbit_llm_client_complete_full (client, request, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (graphbit_llm_response_get_finish_reason (response), ==, "stop");
+  g_assert_cmpuint (graphbit_llm_response_get_prompt_tokens (response), ==, 2);
+
+  sent = last_request (&owner);
+  /* A compatible (non-OpenAI) host gets max_tokens; the temperature is not clamped. */
+  g_assert_cmpint (json_object_get_int_member (sent, "max_tokens"), ==, 100);
+  g_assert_cmpfloat (json_object_get_double_member (sent, "temperature"), ==, 1.7);
+  message = json_array_get_object_element (json_object_get_array_member (sent, "messages"), 0);
+  g_assert_cmpstr (json_object_get_string_member (message, "role"), ==, "user");
+  g_assert_cmpstr (json_object_get_string_member (message, "content"), ==, "hello there");
+}
+
+static void
+on_complete (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  GAsyncResult **out = data;
+
+  /* Delivered in the caller's thread-default context, as GIO does. */
+  g_assert_true (g_main_context_is_owner (g_main_context_get_thread_default ()));
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+run_async (GraphbitLlmClient  *client,
+           GraphbitLlmRequest *request,
+           GCancellable       *cancellable)
+{
+  GAsyncResult *result = NULL;
+
+  graphbit_llm_client_complete_async (client, request, cancellable, on_complete, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return result;
+}
+
+static void
+test_complete_async (void)
+{
+  g_autoptr(GraphbitLlmClient) client = new_client ();
+  g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new ("async please");
+  g_autoptr(GAsyncResult) result = run_async (client, request, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = graphbit_llm_client_complete_finish (client, result, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "Mock reply to: async please");
+}
+
+static void
+test_validation_before_sending (void)
+{
+  g_autoptr(GraphbitLlmClient) client = new_client ();
+  g_autoptr(GraphbitLlmRequest) empty = graphbit_llm_request_new ("   ");
+  g_autoptr(GraphbitLlmRequest) hot = graphbit_llm_request_new ("x");
+  g_autoptr(GraphbitLlmRequest) long_answer = graphbit_llm_request_new ("x");
+  g_autoptr(GError) error = NULL;
+  gint64 before = mock_server_stat (mock, "requests");
+
+  g_assert_null (graphbit_llm_client_complete (client, empty, NULL, &error));
+  g_assert_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_VALIDATION);
+  g_clear_error (&error);
+
+  graphbit_llm_request_set_temperature (hot, 2.5);
+  g_assert_null (graphbit_llm_client_complete (client, hot, NULL, &error));
+  g_assert_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_VALIDATION);
+  g_assert_cmpstr (graphbit_error_details_get_field (graphbit_error_get_details (error)), ==, "temperature");
+  g_clear_error (&error);
+
+  graphbit_llm_request_set_max_tokens (long_answer, 100001);
+  g_assert_null (graphbit_llm_client_complete (client, long_answer, NULL, &error));
+  g_assert_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_VALIDATION);
+  g_assert_cmpstr (graphbit_error_details_get_value (graphbit_error_get_details (error)), ==, "100001");
+
+  /* Nothing reached the provider. */
+  g_assert_cmpint (mock_server_stat (mock, "requests"), ==, before);
+}
+
+typedef struct
+{
+  GraphbitError code;
+  const char *prompt;
+  guint status;
+  const char *message_part;
+} StatusCase;
+
+static void
+test_status_errors_are_typed (void)
+{
+  const StatusCase cases[] = {
+    { GRAPHBIT_ERROR_AUTHENTICATION, "x mock:status=401", 401, "Mock error with status 401" },
+    { GRAPHBIT_ERROR_AUTHENTICATION, "x mock:status=403", 403, "HTTP 403" },
+    { GRAPHBIT_ERROR_RATE_LIMIT, "x mock:status=429 mock:retry_after=2", 429, "rate_limit_exceeded" },
+    { GRAPHBIT_ERROR_PROVIDER, "x mock:status=500", 500, "HTTP 500" },
+    { GRAPHBIT_ERROR_PROVIDER, "x mock:status=404 mock:fixture=openai/error_404_model_not_found.json", 404,
+      "does not exist" },
+  };
+  g_autoptr(GraphbitLlmClient) client = new_client ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new (cases[i].prompt);
+      g_autoptr(GError) error = NULL;
+      const GraphbitErrorDetails *details;
+
+      g_assert_null (graphbit_llm_client_complete (client, request, NULL, &error));
+      g_assert_error (error, GRAPHBIT_ERROR, cases[i].code);
+      g_assert_nonnull (strstr (error->message, cases[i].message_part));
+      g_assert_true (g_str_has_prefix (error->message, "OpenAI complete failed with HTTP"));
+      details = graphbit_error_get_details (error);
+      g_assert_cmpuint (graphbit_error_details_get_status_code (details), ==, cases[i].status);
+      g_assert_cmpstr (graphbit_error_details_get_provider (details), ==, "openai");
+      g_assert_cmpstr (graphbit_error_details_get_operation (details), ==, "complete");
+      g_assert_nonnull (graphbit_error_details_get_body (details));
+      if (cases[i].code == GRAPHBIT_ERROR_RATE_LIMIT)
+        g_assert_cmpfloat (graphbit_error_details_get_retry_after (details), ==, 2.0);
+      /* The key never appears in an error. */
+      g_assert_null (strstr (error->message, "sk-test-secret"));
+    }
+}
+
+static void
+test_connection_refused_is_network_error (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GraphbitLlmConfig) config = graphbit_llm_config_openai ("k", NULL, "http://127.0.0.1:1/v1", &error);
+  g_autoptr(GraphbitLlmClient) client = graphbit_llm_client_new (config);
+  g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new ("x");
+
+  g_assert_null (graphbit_llm_client_complete (client, request, NULL, &error));
+  g_assert_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_NETWORK);
+  g_assert_nonnull (strstr (error->message, "refused"));
+}
+
+static void
+test_cancellation_aborts_the_exchange (void)
+{
+  g_autoptr(GraphbitLlmClient) client = new_client ();
+  g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new ("wait mock:delay_ms=30000");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+  gint64 requests = mock_server_stat (mock, "requests");
+  gint64 disconnected = mock_server_stat (mock, "disconnected_early");
+
+  graphbit_llm_client_complete_async (client, request, cancellable, on_complete, &result);
+  wait_for_mock_requests (requests + 1);
+  g_cancellable_cancel (cancellable);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_null (graphbit_llm_client_complete_finish (client, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_object_unref (result);
+
+  /* The mock sees the connection go away before its reply. */
+  for (guint i = 0; i < 2500 && mock_server_stat (mock, "disconnected_early") == disconnected; i++)
+    g_usleep (2000);
+  g_assert_cmpint (mock_server_stat (mock, "disconnected_early"), ==, disconnected + 1);
+}
+
+static void
+test_attempt_timeout (void)
+{
+  g_autoptr(GraphbitLlmClient) client = new_client ();
+  g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new ("slow mock:delay_ms=20000");
+  g_autoptr(GError) error = NULL;
+
+  graphbit_llm_client_set_attempt_timeout_ms (client, 150);
+  g_assert_null (graphbit_llm_client_complete (client, request, NULL, &error));
+  g_assert_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "150 ms"));
+}
+
+static void
+test_connections_are_reused (void)
+{
+  g_autoptr(GraphbitLlmClient) client = NULL;
+  gint64 before;
+
+  /* One worker, so every request goes through the same session. */
+  graphbit_shutdown ();
+  graphbit_configure_runtime (1, 0, 0, NULL);
+  client = new_client ();
+  before = mock_server_stat (mock, "connections_total");
+
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new ("again");
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = graphbit_llm_client_complete (client, request, NULL, &error);
+
+      g_assert_no_error (error);
+    }
+  /* Keep-alive: 8 POSTs, one new connection (the stats query adds its own). */
+  g_assert_cmpint (mock_server_stat (mock, "connections_total") - before, <=, 2);
+
+  graphbit_shutdown ();
+  graphbit_configure_runtime (0, 0, 0, NULL);
+}
+
+static gpointer
+shutdown_when_seen (gpointer data)
+{
+  wait_for_mock_requests (GPOINTER_TO_INT (data));
+  graphbit_shutdown ();
+  return NULL;
+}
+
+static void
+test_shutdown_cancels_in_flight (void)
+{
+  g_autoptr(GraphbitLlmClient) client = new_client ();
+  g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new ("wait mock:delay_ms=30000");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gint64 requests = mock_server_stat (mock, "requests");
+  GThread *stopper = g_thread_new ("stopper", shutdown_when_seen, GINT_TO_POINTER (requests + 1));
+
+  /* A blocking call in flight is answered with a cancellation. */
+  text = graphbit_llm_client_complete (client, request, NULL, &error);
+  g_thread_join (stopper);
+  g_assert_null (text);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_nonnull (strstr (error->message, "shut down"));
+  g_clear_error (&error);
+
+  /* The library starts again on the next use. */
+  g_clear_pointer (&text, g_free);
+  g_object_unref (request);
+  request = graphbit_llm_request_new ("after");
+  text = graphbit_llm_client_complete (client, request, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "Mock reply to: after");
+}
+
+static void
+test_config_environment (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GraphbitLlmConfig) config = NULL;
+
+  g_unsetenv ("OPENAI_API_KEY");
+  g_assert_null (graphbit_llm_config_openai (NULL, NULL, NULL, &error));
+  g_assert_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_CONFIGURATION);
+  g_assert_nonnull (strstr (error->message, "OPENAI_API_KEY"));
+  g_clear_error (&error);
+
+  g_setenv ("OPENAI_API_KEY", "sk-from-env", TRUE);
+  g_setenv ("OPENAI_BASE_URL", "http://127.0.0.1:9/v1/", TRUE);
+  config = graphbit_llm_config_openai (NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (graphbit_llm_config_get_base_url (config), ==, "http://127.0.0.1:9/v1");
+  g_assert_cmpstr (graphbit_llm_config_get_model (config), ==, "gpt-4o-mini");
+  g_assert_true (graphbit_llm_config_has_api_key (config));
+  g_unsetenv ("OPENAI_API_KEY");
+  g_unsetenv ("OPENAI_BASE_URL");
+
+  g_assert_null (graphbit_llm_config_openai ("k", NULL, "ftp://example.com", &error));
+  g_assert_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_CONFIGURATION);
+  g_assert_cmpstr (graphbit_error_details_get_field (graphbit_error_get_details (error)), ==, "base_url");
+  g_clear_error (&error);
+
+  g_clear_object (&config);
+  g_setenv ("OLLAMA_HOST", "10.0.0.5", TRUE);
+  config = graphbit_llm_config_ollama (NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (graphbit_llm_config_get_base_url (config), ==, "http://10.0.0.5:11434");
+  g_assert_cmpstr (graphbit_llm_config_get_model (config), ==, "llama3.2");
+  g_unsetenv ("OLLAMA_HOST");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/openai/codec/recorded-completion", test_codec_parses_recorded_completion);
+  g_test_add_func ("/openai/codec/length-and-tool-calls", test_codec_parses_length_and_tool_calls);
+  g_test_add_func ("/openai/codec/garbage", test_codec_rejects_garbage);
+  g_test_add_func ("/openai/codec/error-messages", test_codec_error_messages);
+  g_test_add_func ("/openai/config/environment", test_config_environment);
+  g_test_add_func ("/openai/client/complete-blocking", test_complete_blocking);
+  g_test_add_func ("/openai/client/options-sent-unchanged", test_options_sent_unchanged);
+  g_test_add_func ("/openai/client/complete-async", test_complete_async);
+  g_test_add_func ("/openai/client/validation", test_validation_before_sending);
+  g_test_add_func ("/openai/client/status-errors", test_status_errors_are_typed);
+  g_test_add_func ("/openai/client/connection-refused", test_connection_refused_is_network_error);
+  g_test_add_func ("/openai/client/cancellation", test_cancellation_aborts_the_exchange);
+  g_test_add_func ("/openai/client/attempt-timeout", test_attempt_timeout);
+  g_test_add_func ("/openai/client/keep-alive", test_connections_are_reused);
+  g_test_add_func ("/openai/client/shutdown-cancels", test_shutdown_cancels_in_flight);
+
+  mock = mock_server_start ();
+  ret = g_test_run ();
+  graphbit_shutdown ();
+  mock_server_stop (mock);
+  return ret;
+}

@@ -1,0 +1,57 @@
+// GJS smoke test: the typelib loads, and a completion round-trips through
+// the mock provider with the library's async API on GJS's own main loop.
+// SPDX-License-Identifier: LGPL-2.1-or-later
+
+imports.gi.versions.Graphbit = '1.0';
+const {GLib, Gio, Graphbit} = imports.gi;
+const System = imports.system;
+
+function check(condition, message) {
+    if (!condition) {
+        printerr(`FAIL: ${message}`);
+        System.exit(1);
+    }
+    print(`ok - ${message}`);
+}
+
+check(Graphbit.get_version() === '0.1.0' || /^\d+\.\d+\.\d+$/.test(Graphbit.get_version()),
+    `Graphbit.get_version() is a version (${Graphbit.get_version()})`);
+
+const info = Graphbit.get_system_info().recursiveUnpack();
+check(info.version === Graphbit.get_version(), 'system info reports the same version');
+
+// Start the mock provider and read its URL.
+const mock = Gio.Subprocess.new([GLib.getenv('GRAPHBIT_MOCK_PROVIDER')],
+    Gio.SubprocessFlags.STDIN_PIPE | Gio.SubprocessFlags.STDOUT_PIPE);
+const out = new Gio.DataInputStream({base_stream: mock.get_stdout_pipe()});
+const [line] = out.read_line_utf8(null);
+check(line.startsWith('READY '), 'mock provider started');
+const base = `${line.substring('READY '.length)}/v1`;
+
+const config = Graphbit.LlmConfig.openai('sk-gjs', null, base);
+check(config.get_provider_name() === 'openai', 'OpenAI config from its constructor');
+
+// A missing key is a typed GLib error in the graphbit domain.
+GLib.unsetenv('OPENAI_API_KEY');
+let threw = false;
+try {
+    Graphbit.LlmConfig.openai(null, null, null);
+} catch (e) {
+    threw = e.matches(Graphbit.error_quark(), Graphbit.Error.CONFIGURATION);
+}
+check(threw, 'missing key raises Graphbit.Error.CONFIGURATION');
+
+const client = Graphbit.LlmClient.new(config);
+const loop = GLib.MainLoop.new(null, false);
+let text = null;
+client.complete_async(Graphbit.LlmRequest.new('from gjs'), null, (source, result) => {
+    text = source.complete_finish(result);
+    loop.quit();
+});
+loop.run();
+check(text === 'Mock reply to: from gjs', `async completion returned "${text}"`);
+
+Graphbit.shutdown();
+mock.get_stdin_pipe().close(null);
+mock.wait(null);
+check(true, 'shut down cleanly');
