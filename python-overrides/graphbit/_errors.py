@@ -139,7 +139,7 @@ def _details_of(error: GLib.Error) -> dict:
         "body": details.get_body(),
         "retry_count": details.get_retry_count(),
         "retry_after": retry_after if retry_after >= 0 else None,
-        "duration_ms": details.get_duration_ms() or None,
+        "duration_ms": details.get_duration_ms(),
     }
 
 

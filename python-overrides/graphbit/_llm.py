@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Optional
+from typing import Any, Awaitable, Dict, Optional
 
 from . import _dispatch
 from ._errors import ValidationError, call
@@ -163,6 +163,20 @@ class LlmClient:
             lambda cancellable, callback: native.complete_async(request, cancellable, callback),
             native.complete_finish,
         )
+
+    def get_stats(self) -> Dict[str, Any]:
+        """Statistics since creation or the last ``reset_stats()``.
+
+        Keys: ``total_requests``, ``successful_requests``, ``failed_requests``,
+        ``cancelled_requests``, ``success_rate``, ``average_response_time_ms``,
+        ``p50_response_time_ms``, ``p95_response_time_ms``, ``prompt_tokens``,
+        ``completion_tokens``, ``uptime_seconds``, ``provider``, ``model``.
+        """
+        return self._native.get_stats().unpack()
+
+    def reset_stats(self) -> None:
+        """Zeroes the statistics."""
+        self._native.reset_stats()
 
     def __repr__(self) -> str:
         config = self._config

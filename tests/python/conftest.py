@@ -1,0 +1,59 @@
+"""Shared fixtures: the mock provider server, started per test module."""
+
+import json
+import os
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+
+class MockProvider:
+    """The project's mock provider, on an ephemeral loopback port."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [os.environ["GRAPHBIT_MOCK_PROVIDER"]],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        line = self.process.stdout.readline().decode().strip()
+        assert line.startswith("READY "), line
+        self.url = line[len("READY "):]
+
+    @property
+    def openai_base(self) -> str:
+        return self.url + "/v1"
+
+    def stats(self) -> dict:
+        with urllib.request.urlopen(self.url + "/_mock/stats", timeout=10) as response:
+            return json.loads(response.read())
+
+    def last_request(self) -> dict:
+        return json.loads(self.stats()["last_request"])
+
+    def wait_for(self, key: str, at_least: int, limit_s: float = 10.0) -> None:
+        """Waits (bounded) until the mock's counter ``key`` reaches ``at_least``."""
+        deadline = time.monotonic() + limit_s
+        while self.stats()[key] < at_least:
+            assert time.monotonic() < deadline, f"mock never saw {key} >= {at_least}"
+            time.sleep(0.005)
+
+    def stop(self) -> None:
+        self.process.stdin.close()
+        assert self.process.wait(timeout=10) == 0
+
+
+@pytest.fixture(scope="module")
+def mock():
+    server = MockProvider()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def openai_config(mock):
+    import graphbit
+
+    return graphbit.LlmConfig.openai(api_key="sk-test-secret", base_url=mock.openai_base)
