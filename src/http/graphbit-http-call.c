@@ -76,7 +76,7 @@ graphbit_http_new_json_post (const char  *url,
   return msg;
 }
 
-/* Worker thread: the exchange is over; report and release. */
+/* Worker thread: the exchange is over; report and release. Takes @error. */
 static void
 http_call_complete (HttpCall *call,
                     GBytes   *body,
@@ -103,6 +103,7 @@ http_call_complete (HttpCall *call,
                         error != NULL ? ", " : "", error != NULL ? error->message : "");
 
   call->done (call->msg, body, error, call->user_data);
+  g_clear_error (&error);
   http_call_unref (call);
   graphbit_worker_end_operation (worker);
   graphbit_worker_unref (worker);

@@ -22,7 +22,8 @@ typedef struct
  * had, in the thread that called graphbit_http_send()). On success @error
  * is NULL and @body holds the whole response body, whatever the status;
  * otherwise @error is G_IO_ERROR_CANCELLED (cancelled or shut down) or a
- * GRAPHBIT_ERROR_NETWORK / _TIMEOUT error, owned by the callee. */
+ * GRAPHBIT_ERROR_NETWORK / _TIMEOUT error, lent for the call (copy it to
+ * keep it). */
 typedef void (*GraphbitHttpDoneFunc) (SoupMessage *msg,
                                       GBytes      *body,
                                       GError      *error,
