@@ -664,18 +664,8 @@ graphbit_llm_client_complete (GraphbitLlmClient   *self,
                               GCancellable        *cancellable,
                               GError             **error)
 {
-  GraphbitSyncCall call;
-  char *text;
+  g_autoptr(GraphbitLlmResponse) response = NULL;
 
-  g_return_val_if_fail (GRAPHBIT_IS_LLM_CLIENT (self), NULL);
-  g_return_val_if_fail (GRAPHBIT_IS_LLM_REQUEST (request), NULL);
-
-  if (!graphbit_runtime_check_can_block ("complete", error))
-    return NULL;
-
-  graphbit_sync_call_begin (&call);
-  graphbit_llm_client_complete_async (self, request, cancellable, graphbit_sync_call_done, &call);
-  text = graphbit_llm_client_complete_finish (self, graphbit_sync_call_wait (&call), error);
-  graphbit_sync_call_end (&call);
-  return text;
+  response = graphbit_llm_client_complete_full (self, request, cancellable, error);
+  return response != NULL ? graphbit_llm_response_steal_content (response) : NULL;
 }

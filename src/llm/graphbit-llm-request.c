@@ -9,6 +9,7 @@
 
 #include "graphbit-llm-request-private.h"
 #include "graphbit-error-private.h"
+#include "graphbit-strings-private.h"
 
 /**
  * GraphbitLlmRequest:
@@ -278,17 +279,6 @@ graphbit_llm_request_get_temperature (GraphbitLlmRequest *self)
   return self->temperature;
 }
 
-static gboolean
-is_blank (const char *text)
-{
-  for (; *text != '\0'; text++)
-    {
-      if (!g_ascii_isspace (*text))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 /**
  * graphbit_llm_request_validate:
  * @self: a #GraphbitLlmRequest
@@ -313,7 +303,7 @@ graphbit_llm_request_validate (GraphbitLlmRequest  *self,
     {
       const Message *message = &g_array_index (self->messages, Message, i);
 
-      if (message->role == GRAPHBIT_LLM_ROLE_USER && !is_blank (message->content))
+      if (message->role == GRAPHBIT_LLM_ROLE_USER && !graphbit_str_is_blank (message->content))
         has_user_text = TRUE;
     }
   if (!has_user_text)

@@ -9,19 +9,7 @@
 
 #include "graphbit-endpoint-private.h"
 #include "graphbit-error-private.h"
-
-static gboolean
-is_blank (const char *text)
-{
-  if (text == NULL)
-    return TRUE;
-  for (; *text != '\0'; text++)
-    {
-      if (!g_ascii_isspace (*text))
-        return FALSE;
-    }
-  return TRUE;
-}
+#include "graphbit-strings-private.h"
 
 char *
 graphbit_endpoint_resolve_api_key (const char  *operation,
@@ -35,7 +23,7 @@ graphbit_endpoint_resolve_api_key (const char  *operation,
 
   if (key == NULL)
     key = g_getenv (env_var);
-  if (!is_blank (key))
+  if (!graphbit_str_is_blank (key))
     return g_strstrip (g_strdup (key));
 
   if (explicit_key != NULL)
@@ -86,7 +74,7 @@ graphbit_endpoint_resolve_base_url (const char  *operation,
   const char *scheme;
   gsize len;
 
-  if (text == NULL && env_var != NULL && !is_blank (g_getenv (env_var)))
+  if (text == NULL && env_var != NULL && !graphbit_str_is_blank (g_getenv (env_var)))
     {
       text = g_getenv (env_var);
       source = env_var;
