@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <pthread.h>
+
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
@@ -157,13 +159,35 @@ graphbit_configure_runtime (guint    worker_threads,
   return TRUE;
 }
 
+/* After fork() only the forking thread exists in the child: the workers
+ * are gone. Forget them (their memory is lost, once) and let the next use
+ * start a fresh runtime, instead of handing work to threads that are not
+ * there. The mutex is re-initialised: another thread may have held it. */
+static void
+forget_runtime_in_child (void)
+{
+  g_mutex_init (&runtime.mutex);
+  g_cond_init (&runtime.state_changed);
+  runtime.state = RUNTIME_STOPPED;
+  runtime.workers = NULL;
+  runtime.pool = NULL;
+  runtime.started_at = 0;
+}
+
 /* Called with the mutex held. */
 static gboolean
 start_locked (GError **error)
 {
+  static gsize fork_handler_registered = 0;
   guint n_workers = effective (runtime.worker_threads, default_worker_threads);
   gsize stack = (gsize) effective (runtime.thread_stack_size_mb, default_thread_stack_size_mb) << 20;
   g_autoptr(GPtrArray) workers = g_ptr_array_new_with_free_func ((GDestroyNotify) graphbit_worker_unref);
+
+  if (g_once_init_enter (&fork_handler_registered))
+    {
+      pthread_atfork (NULL, NULL, forget_runtime_in_child);
+      g_once_init_leave (&fork_handler_registered, 1);
+    }
 
   for (guint i = 0; i < n_workers; i++)
     {

@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "graphbit.h"
 #include "graphbit-runtime-private.h"
@@ -327,6 +329,36 @@ test_init_levels (void)
   graphbit_shutdown ();
 }
 
+static void
+test_fork_child_starts_afresh (void)
+{
+  pid_t pid;
+  int status = 0;
+
+  g_assert_true (graphbit_runtime_ensure_started (NULL));
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      /* The child has no worker threads: the runtime must know it and
+       * start new ones rather than hand work to threads that are gone. */
+      g_autoptr(GVariant) health = NULL;
+      gboolean healthy = FALSE;
+
+      if (graphbit_runtime_is_started ())
+        _exit (2);
+      health = graphbit_health_check ();
+      g_variant_lookup (health, "runtime_healthy", "b", &healthy);
+      graphbit_shutdown ();
+      _exit (healthy ? 0 : 3);
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_true (graphbit_runtime_is_started ());
+  graphbit_shutdown ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -344,5 +376,6 @@ main (int    argc,
   g_test_add_func ("/runtime/health-check", test_health_check);
   g_test_add_func ("/runtime/concurrent-shutdowns", test_concurrent_shutdowns);
   g_test_add_func ("/runtime/init-levels", test_init_levels);
+  g_test_add_func ("/runtime/fork-child-starts-afresh", test_fork_child_starts_afresh);
   return g_test_run ();
 }

@@ -40,13 +40,16 @@ def test_error_handling_catches_builtins(capsys):
     assert "Connection failed: " in capsys.readouterr().out
 
 
-def test_debugging(mock, openai_config, capsys):
+def test_debugging(mock, openai_config, capfd):
     (code,) = seed.snippets("Debugging")
     ns = seed.run(code, {"graphbit": graphbit, "config": openai_config})
     assert ns["client"].complete("dbg") == "Mock reply to: dbg"
-    captured = capsys.readouterr()
-    # Healthy, so nothing printed; logs never go to stdout.
+    captured = capfd.readouterr()
+    # Healthy, so the snippet prints nothing; the library's debug lines go
+    # to stderr (never stdout) and never contain the key.
     assert captured.out == ""
+    assert "Graphbit-DEBUG" in captured.err
+    assert "openai complete: POST /v1/chat/completions -> 200" in captured.err
     assert "sk-test-secret" not in captured.err
 
 
