@@ -17,5 +17,7 @@
 # include "graphbit-llm-config.h"
 # include "graphbit-llm-request.h"
 # include "graphbit-llm-response.h"
+# include "graphbit-llm-stream.h"
+# include "graphbit-llm-batch.h"
 # include "graphbit-llm-client.h"
 #undef GRAPHBIT_INSIDE

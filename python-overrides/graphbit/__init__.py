@@ -22,7 +22,7 @@ from ._errors import (
     WorkflowError,
 )
 from ._runtime import configure_runtime, get_system_info, health_check, init, shutdown, version
-from ._llm import LlmClient, LlmConfig
+from ._llm import LlmClient, LlmConfig, LlmResponse, LlmStream, LlmUsage
 
 __version__ = _Graphbit.get_version()
 __author__ = "GraphBit Team"
@@ -37,6 +37,9 @@ __all__ = [
     "shutdown",
     "LlmConfig",
     "LlmClient",
+    "LlmResponse",
+    "LlmUsage",
+    "LlmStream",
     "GraphbitError",
     "ConfigurationError",
     "ValidationError",

@@ -1,14 +1,15 @@
-"""LLM configuration and client."""
+"""LLM configuration, client, responses and streams."""
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Dict, Optional
+from dataclasses import dataclass
+from typing import Any, AsyncIterator, Awaitable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _dispatch
-from ._errors import ValidationError, call
-from ._native import Graphbit
+from ._errors import ValidationError, call, translate
+from ._native import GLib, Graphbit
 
-__all__ = ["LlmConfig", "LlmClient"]
+__all__ = ["LlmConfig", "LlmClient", "LlmResponse", "LlmUsage", "LlmStream"]
 
 _INT32_MAX = 2**31 - 1
 
@@ -82,15 +83,54 @@ class LlmConfig:
         return f"LlmConfig(provider={self.provider()!r}, model={self.model()!r}, base_url={self.base_url()!r})"
 
 
+@dataclass(frozen=True)
+class LlmUsage:
+    """Token usage as the provider reported it (0 when it did not)."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+    def __getitem__(self, key: str) -> int:
+        # usage["total_tokens"] works too, as with the OpenAI SDK's dict form.
+        return getattr(self, key)
+
+
+@dataclass(frozen=True)
+class LlmResponse:
+    """A complete answer with its metadata."""
+
+    content: str
+    finish_reason: Optional[str]
+    model: Optional[str]
+    id: Optional[str]
+    usage: LlmUsage
+
+    @staticmethod
+    def _from_native(native: Any) -> "LlmResponse":
+        return LlmResponse(
+            content=native.get_content(),
+            finish_reason=native.get_finish_reason(),
+            model=native.get_model(),
+            id=native.get_id(),
+            usage=LlmUsage(
+                prompt_tokens=native.get_prompt_tokens(),
+                completion_tokens=native.get_completion_tokens(),
+                total_tokens=native.get_total_tokens(),
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.content
+
+
 def _check_prompt(prompt: Any) -> str:
     if not isinstance(prompt, str):
         raise TypeError(f"prompt must be a str, not {type(prompt).__name__}")
     return prompt
 
 
-def _build_request(prompt: Any, max_tokens: Any, temperature: Any) -> Any:
-    """A validated C request, so bad arguments raise at call time."""
-    request = Graphbit.LlmRequest.new(_check_prompt(prompt))
+def _apply_options(request: Any, max_tokens: Any, temperature: Any) -> Any:
     if max_tokens is not None:
         if isinstance(max_tokens, bool) or not isinstance(max_tokens, int):
             raise TypeError(f"max_tokens must be an int or None, not {type(max_tokens).__name__}")
@@ -106,16 +146,130 @@ def _build_request(prompt: Any, max_tokens: Any, temperature: Any) -> Any:
         if isinstance(temperature, bool) or not isinstance(temperature, (int, float)):
             raise TypeError(f"temperature must be a number or None, not {type(temperature).__name__}")
         request.set_temperature(float(temperature))
+    return request
+
+
+def _prompt_request(prompt: Any, max_tokens: Any, temperature: Any, validate: bool = True) -> Any:
+    """A C request for one prompt; validated, so bad arguments raise at call time."""
+    request = _apply_options(Graphbit.LlmRequest.new(_check_prompt(prompt)), max_tokens, temperature)
+    if validate:
+        call(request.validate)
+    return request
+
+
+Message = Union[Tuple[str, str], Mapping[str, str]]
+
+
+def _chat_request(messages: Any, max_tokens: Any, temperature: Any) -> Any:
+    """A C request for a conversation of (role, content) tuples or {"role", "content"} dicts."""
+    if isinstance(messages, (str, bytes)) or not isinstance(messages, Iterable):
+        raise TypeError("messages must be a list of (role, content) tuples or {'role', 'content'} dicts")
+    request = Graphbit.LlmRequest.new(None)
+    for index, message in enumerate(messages):
+        if isinstance(message, Mapping):
+            role, content = message.get("role"), message.get("content")
+        elif isinstance(message, (tuple, list)) and len(message) == 2:
+            role, content = message
+        else:
+            raise TypeError(f"messages[{index}] must be a (role, content) tuple or a {{'role', 'content'}} dict")
+        if not isinstance(role, str) or not isinstance(content, str):
+            raise TypeError(f"messages[{index}]: role and content must be strings")
+        call(request.add_message_named, role, content)
+    _apply_options(request, max_tokens, temperature)
     call(request.validate)
     return request
+
+
+class LlmStream:
+    """A streamed answer: an async iterator of text chunks, also awaitable for the whole text.
+
+    ``async for chunk in client.complete_stream(...)`` yields text as the
+    provider sends it (one chunk per network read); ``await
+    client.complete_stream(...)`` returns the whole text; a plain ``for``
+    loop works too (blocking). After the end, ``response()`` has the finish
+    reason and usage. Closing it (or leaving an ``async with`` / ``with``
+    block, or breaking out and dropping it) aborts the HTTP request.
+    """
+
+    __slots__ = ("_native", "__weakref__")
+
+    def __init__(self, native: Any) -> None:
+        self._native = native
+
+    # asyncio
+    def __aiter__(self) -> "LlmStream":
+        return self
+
+    async def __anext__(self) -> str:
+        native = self._native
+        text = await _dispatch.run_async(
+            lambda cancellable, callback: native.next_async(cancellable, callback),
+            native.next_finish,
+        )
+        if text is None:
+            raise StopAsyncIteration
+        return text
+
+    def __await__(self):
+        return self._collect().__await__()
+
+    async def _collect(self) -> str:
+        return "".join([chunk async for chunk in self])
+
+    async def aclose(self) -> None:
+        self.close()
+
+    async def __aenter__(self) -> "LlmStream":
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    # blocking
+    def __iter__(self) -> "LlmStream":
+        return self
+
+    def __next__(self) -> str:
+        native = self._native
+        text = _dispatch.run_blocking(
+            lambda cancellable, callback: native.next_async(cancellable, callback),
+            native.next_finish,
+            lambda: native.next(None),
+        )
+        if text is None:
+            raise StopIteration
+        return text
+
+    def __enter__(self) -> "LlmStream":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stops the stream; an unfinished HTTP exchange is aborted."""
+        self._native.close()
+
+    def is_finished(self) -> bool:
+        """Whether the whole answer has arrived."""
+        return self._native.is_finished()
+
+    def response(self) -> Optional[LlmResponse]:
+        """The whole answer with finish reason and usage, once finished (else None)."""
+        native = self._native.get_response()
+        return LlmResponse._from_native(native) if native is not None else None
+
+    def __repr__(self) -> str:
+        return f"<LlmStream finished={self.is_finished()}>"
 
 
 class LlmClient:
     """A client for one ``LlmConfig``; create it once and reuse it.
 
-    Thread-safe. Blocking methods release the GIL; ``*_async`` methods
-    return awaitables that work under a plain ``asyncio.run()``, and
-    cancelling the awaiting task aborts the HTTP request.
+    Thread-safe. Blocking methods release the GIL; ``*_async`` methods and
+    the batch, chat, stream and warm-up methods return awaitables that work
+    under a plain ``asyncio.run()``, and cancelling the awaiting task aborts
+    the HTTP request. Arguments are checked when the method is called.
     """
 
     __slots__ = ("_native", "_config")
@@ -131,39 +285,119 @@ class LlmClient:
         """The configuration this client was created with."""
         return self._config
 
-    def complete(
-        self,
-        prompt: str,
-        max_tokens: Optional[int] = None,
-        temperature: Optional[float] = None,
-    ) -> str:
+    # one prompt, text back
+    def complete(self, prompt: str, max_tokens: Optional[int] = None, temperature: Optional[float] = None) -> str:
         """Sends ``prompt`` and returns the answer's text (blocking, GIL released).
 
         Raises ``ValueError`` for an empty prompt, ``max_tokens`` outside
         1..100000 or ``temperature`` outside 0.0..2.0. Ctrl-C cancels it.
         """
-        request = _build_request(prompt, max_tokens, temperature)
-        native = self._native
-        return _dispatch.run_blocking(
-            lambda cancellable, callback: native.complete_async(request, cancellable, callback),
-            native.complete_finish,
-            lambda: native.complete(request, None),
-        )
+        return self._run_blocking(_prompt_request(prompt, max_tokens, temperature), full=False)
 
     def complete_async(
+        self, prompt: str, max_tokens: Optional[int] = None, temperature: Optional[float] = None
+    ) -> Awaitable[str]:
+        """Like ``complete()``, as an awaitable."""
+        return self._run_async(_prompt_request(prompt, max_tokens, temperature), full=False)
+
+    # one prompt, response with metadata back
+    def complete_full(
+        self, prompt: str, max_tokens: Optional[int] = None, temperature: Optional[float] = None
+    ) -> LlmResponse:
+        """Like ``complete()``, returning an ``LlmResponse`` (content, finish_reason, model, id, usage)."""
+        return self._run_blocking(_prompt_request(prompt, max_tokens, temperature), full=True)
+
+    def complete_full_async(
+        self, prompt: str, max_tokens: Optional[int] = None, temperature: Optional[float] = None
+    ) -> Awaitable[LlmResponse]:
+        """Like ``complete_full()``, as an awaitable."""
+        return self._run_async(_prompt_request(prompt, max_tokens, temperature), full=True)
+
+    # conversations
+    def chat(
+        self, messages: Sequence[Message], max_tokens: Optional[int] = None, temperature: Optional[float] = None
+    ) -> str:
+        """Sends a conversation and returns the answer's text (blocking).
+
+        ``messages``: ``(role, content)`` tuples or ``{"role", "content"}``
+        dicts; roles ``system``, ``user``, ``assistant``.
+        """
+        return self._run_blocking(_chat_request(messages, max_tokens, temperature), full=False)
+
+    def chat_optimized(
+        self, messages: Sequence[Message], max_tokens: Optional[int] = None, temperature: Optional[float] = None
+    ) -> Awaitable[str]:
+        """Like ``chat()``, as an awaitable."""
+        return self._run_async(_chat_request(messages, max_tokens, temperature), full=False)
+
+    # many prompts
+    def complete_batch(
         self,
-        prompt: str,
+        prompts: Sequence[str],
         max_tokens: Optional[int] = None,
         temperature: Optional[float] = None,
-    ) -> Awaitable[str]:
-        """Like ``complete()``, as an awaitable; arguments are checked at call time."""
-        request = _build_request(prompt, max_tokens, temperature)
+        max_concurrency: Optional[int] = None,
+    ) -> "Awaitable[List[Union[str, BaseException]]]":
+        """Completes many prompts, at most ``max_concurrency`` at once, results in input order.
+
+        A failed item is its exception object in its place; the others
+        still succeed. The list is validated up front (1 to 1000 prompts,
+        each valid), raising ``ValueError``.
+        """
+        if isinstance(prompts, (str, bytes)) or not isinstance(prompts, Iterable):
+            raise TypeError("prompts must be a list of strings")
+        requests = [_prompt_request(p, max_tokens, temperature, validate=False) for p in prompts]
+        call(Graphbit.LlmRequest.validate_batch, requests)
+        if max_concurrency is not None:
+            if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
+                raise TypeError("max_concurrency must be an int or None")
+            if max_concurrency < 1:
+                raise ValidationError(
+                    f"max_concurrency must be at least 1, got {max_concurrency}; pass None for the default",
+                    field="max_concurrency",
+                    value=str(max_concurrency),
+                    operation="complete_batch",
+                )
         native = self._native
+        limit = min(max_concurrency or 0, 2**32 - 1)
+
+        def finish(result: Any) -> List[Union[str, BaseException]]:
+            batch = native.complete_batch_finish(result)
+            outcomes: List[Union[str, BaseException]] = []
+            for index in range(batch.get_n_items()):
+                try:
+                    batch.check_item(index)
+                except GLib.Error as error:
+                    outcomes.append(translate(error))
+                else:
+                    outcomes.append(batch.get_response(index).get_content())
+            return outcomes
+
         return _dispatch.run_async(
-            lambda cancellable, callback: native.complete_async(request, cancellable, callback),
-            native.complete_finish,
+            lambda cancellable, callback: native.complete_batch_async(requests, limit, cancellable, callback),
+            finish,
         )
 
+    # streaming
+    def complete_stream(
+        self, prompt: str, max_tokens: Optional[int] = None, temperature: Optional[float] = None
+    ) -> LlmStream:
+        """Streams the answer: ``async for chunk in ...``, ``await ...`` for the whole text, or ``for``."""
+        request = _prompt_request(prompt, max_tokens, temperature, validate=False)
+        return LlmStream(call(self._native.stream, request))
+
+    stream = complete_stream
+
+    # connections
+    def warmup(self) -> Awaitable[None]:
+        """Opens pooled connections ahead of use (and loads the model for Ollama); idempotent."""
+        native = self._native
+        return _dispatch.run_async(
+            lambda cancellable, callback: native.warmup_async(cancellable, callback),
+            lambda result: native.warmup_finish(result) and None,
+        )
+
+    # statistics
     def get_stats(self) -> Dict[str, Any]:
         """Statistics since creation or the last ``reset_stats()``.
 
@@ -177,6 +411,35 @@ class LlmClient:
     def reset_stats(self) -> None:
         """Zeroes the statistics."""
         self._native.reset_stats()
+
+    # plumbing
+    def _finish(self, full: bool):
+        native = self._native
+        if full:
+            return lambda result: LlmResponse._from_native(native.complete_full_finish(result))
+        return native.complete_finish
+
+    def _run_blocking(self, request: Any, full: bool) -> Any:
+        native = self._native
+        start_async = native.complete_full_async if full else native.complete_async
+        blocking = (
+            (lambda: LlmResponse._from_native(native.complete_full(request, None)))
+            if full
+            else (lambda: native.complete(request, None))
+        )
+        return _dispatch.run_blocking(
+            lambda cancellable, callback: start_async(request, cancellable, callback),
+            self._finish(full),
+            blocking,
+        )
+
+    def _run_async(self, request: Any, full: bool) -> Awaitable[Any]:
+        native = self._native
+        start_async = native.complete_full_async if full else native.complete_async
+        return _dispatch.run_async(
+            lambda cancellable, callback: start_async(request, cancellable, callback),
+            self._finish(full),
+        )
 
     def __repr__(self) -> str:
         config = self._config

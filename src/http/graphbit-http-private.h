@@ -18,6 +18,60 @@ typedef struct
   guint timeout_ms;       /* per attempt, total time; 0 = none */
 } GraphbitHttpOptions;
 
+/* One HTTP exchange bound to a runtime worker: the message, a private
+ * cancellable that only the worker cancels (tracked there, so a shutdown
+ * aborts the exchange), the bridge from the caller's GCancellable, and a
+ * timer. Reference-counted; the worker-side functions must run on the
+ * exchange's worker. */
+typedef struct _GraphbitHttpExchange GraphbitHttpExchange;
+
+typedef void (*GraphbitHttpExchangeFunc) (GraphbitHttpExchange *exchange,
+                                          gpointer              data);
+
+/* Any thread. Acquires a worker (the exchange counts as one operation in
+ * flight there until graphbit_http_exchange_end()). Consumes @msg. */
+GraphbitHttpExchange *graphbit_http_exchange_new      (SoupMessage               *msg,
+                                                       const GraphbitHttpOptions *options,
+                                                       GError                   **error);
+GraphbitHttpExchange *graphbit_http_exchange_ref      (GraphbitHttpExchange      *exchange);
+void                  graphbit_http_exchange_unref    (GraphbitHttpExchange      *exchange);
+SoupMessage          *graphbit_http_exchange_get_message (GraphbitHttpExchange   *exchange);
+const GraphbitHttpOptions *graphbit_http_exchange_get_options (GraphbitHttpExchange *exchange);
+gint64                graphbit_http_exchange_get_started_at (GraphbitHttpExchange *exchange);
+/* Any thread: runs @func on the exchange's worker. */
+void                  graphbit_http_exchange_invoke   (GraphbitHttpExchange      *exchange,
+                                                       GraphbitHttpExchangeFunc   func,
+                                                       gpointer                   data,
+                                                       GDestroyNotify             destroy);
+/* Any thread: until disconnected, cancelling @cancellable aborts the
+ * exchange (on its worker). Returns a handler id for _disconnect (0 if
+ * @cancellable is NULL or was already cancelled, which aborts at once). */
+gulong                graphbit_http_exchange_connect_cancellable    (GraphbitHttpExchange *exchange,
+                                                                     GCancellable         *cancellable);
+void                  graphbit_http_exchange_disconnect_cancellable (GraphbitHttpExchange *exchange,
+                                                                     GCancellable         *cancellable,
+                                                                     gulong                handler);
+/* Any thread: aborts the exchange (its I/O fails with G_IO_ERROR_CANCELLED). */
+void                  graphbit_http_exchange_abort    (GraphbitHttpExchange      *exchange);
+
+/* Worker thread. begin() starts tracking; it fails (G_IO_ERROR_CANCELLED)
+ * if the exchange was aborted or the runtime is shutting down. */
+gboolean              graphbit_http_exchange_begin    (GraphbitHttpExchange      *exchange,
+                                                       GError                   **error);
+SoupSession          *graphbit_http_exchange_get_session     (GraphbitHttpExchange *exchange);
+GCancellable         *graphbit_http_exchange_get_cancellable (GraphbitHttpExchange *exchange);
+/* (Re)starts the timer: if it fires before the next arm/disarm, the
+ * exchange is aborted and reported as a timeout. */
+void                  graphbit_http_exchange_arm_timeout    (GraphbitHttpExchange *exchange);
+void                  graphbit_http_exchange_disarm_timeout (GraphbitHttpExchange *exchange);
+/* Turns a failure of the exchange's I/O into the error to report: a
+ * timeout, a shutdown cancellation, or a transport error. */
+GError               *graphbit_http_exchange_map_error (GraphbitHttpExchange     *exchange,
+                                                        const GError             *error);
+/* Stops tracking, disarms the timer and ends the operation on the
+ * worker. Idempotent. */
+void                  graphbit_http_exchange_end      (GraphbitHttpExchange      *exchange);
+
 /* Called exactly once, on the worker thread (or, if no worker could be
  * had, in the thread that called graphbit_http_send()). On success @error
  * is NULL and @body holds the whole response body, whatever the status;

@@ -5,8 +5,9 @@
 
 #include "config.h"
 
-#include "graphbit-llm-client.h"
+#include "graphbit-llm-client-private.h"
 #include "graphbit-llm-config-private.h"
+#include "graphbit-llm-stream-private.h"
 #include "graphbit-llm-response-private.h"
 #include "graphbit-llm-stats-private.h"
 #include "graphbit-error-private.h"
@@ -37,6 +38,7 @@ struct _GraphbitLlmClient
   gboolean debug;
   guint attempt_timeout_ms;        /* 0: the codec's default */
   GraphbitLlmStats *stats;
+  gint warm;
 };
 
 G_DEFINE_FINAL_TYPE (GraphbitLlmClient, graphbit_llm_client, G_TYPE_OBJECT)
@@ -317,6 +319,28 @@ graphbit_llm_client_reset_stats (GraphbitLlmClient *self)
   graphbit_llm_stats_reset (self->stats);
 }
 
+void
+graphbit_llm_client_record_outcome (GraphbitLlmClient  *self,
+                                    GraphbitLlmOutcome  outcome,
+                                    gint64              duration_us,
+                                    guint               prompt_tokens,
+                                    guint               completion_tokens)
+{
+  graphbit_llm_stats_record (self->stats, outcome, duration_us, prompt_tokens, completion_tokens);
+}
+
+gboolean
+graphbit_llm_client_is_warm (GraphbitLlmClient *self)
+{
+  return g_atomic_int_get (&self->warm);
+}
+
+void
+graphbit_llm_client_mark_warm (GraphbitLlmClient *self)
+{
+  g_atomic_int_set (&self->warm, TRUE);
+}
+
 /* One completion in flight; freed by the task. */
 typedef struct
 {
@@ -344,10 +368,10 @@ return_error (GTask      *task,
   if (error->domain == GRAPHBIT_ERROR)
     graphbit_error_set_duration_ms (error, duration_us / 1000);
   if (completion->sent)
-    graphbit_llm_stats_record (GRAPHBIT_LLM_CLIENT (g_task_get_source_object (task))->stats,
-                               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                                 ? GRAPHBIT_LLM_OUTCOME_CANCELLED : GRAPHBIT_LLM_OUTCOME_FAILURE,
-                               duration_us, 0, 0);
+    graphbit_llm_client_record_outcome (GRAPHBIT_LLM_CLIENT (g_task_get_source_object (task)),
+                                        g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                                          ? GRAPHBIT_LLM_OUTCOME_CANCELLED : GRAPHBIT_LLM_OUTCOME_FAILURE,
+                                        duration_us, 0, 0);
   g_task_return_error (task, error);
 }
 
@@ -356,11 +380,11 @@ return_response (GTask               *task,
                  Completion          *completion,
                  GraphbitLlmResponse *response)
 {
-  graphbit_llm_stats_record (GRAPHBIT_LLM_CLIENT (g_task_get_source_object (task))->stats,
-                             GRAPHBIT_LLM_OUTCOME_SUCCESS,
-                             g_get_monotonic_time () - completion->started_at,
-                             graphbit_llm_response_get_prompt_tokens (response),
-                             graphbit_llm_response_get_completion_tokens (response));
+  graphbit_llm_client_record_outcome (GRAPHBIT_LLM_CLIENT (g_task_get_source_object (task)),
+                                      GRAPHBIT_LLM_OUTCOME_SUCCESS,
+                                      g_get_monotonic_time () - completion->started_at,
+                                      graphbit_llm_response_get_prompt_tokens (response),
+                                      graphbit_llm_response_get_completion_tokens (response));
   g_task_return_pointer (task, response, g_object_unref);
 }
 
@@ -425,18 +449,14 @@ on_http_done (SoupMessage *msg,
 }
 
 static GError *
-check_can_send (GraphbitLlmClient *self)
+check_can_send (GraphbitLlmClient *self,
+                const char        *operation)
 {
   GError *error;
-  const char *provider;
 
   if (self->config == NULL)
     error = graphbit_error_new (GRAPHBIT_ERROR_CONFIGURATION,
                                 "This LlmClient has no configuration: create it with LlmClient.new(config)");
-  else if (self->codec == NULL)
-    error = graphbit_error_new (GRAPHBIT_ERROR_CONFIGURATION,
-                                "The %s provider is not supported by graphbit %s yet",
-                                graphbit_llm_config_get_provider_name (self->config), GRAPHBIT_VERSION_S);
   else if (graphbit_llm_config_get_provider (self->config) != GRAPHBIT_LLM_PROVIDER_OLLAMA
            && graphbit_llm_config_get_api_key (self->config) == NULL)
     error = graphbit_error_new (GRAPHBIT_ERROR_CONFIGURATION,
@@ -446,10 +466,52 @@ check_can_send (GraphbitLlmClient *self)
   else
     return NULL;
 
-  provider = self->config != NULL ? graphbit_llm_config_get_provider_name (self->config) : NULL;
-  graphbit_error_set_operation (error, "complete");
-  graphbit_error_set_provider (error, provider);
+  graphbit_error_set_operation (error, operation);
+  if (self->config != NULL)
+    graphbit_error_set_provider (error, graphbit_llm_config_get_provider_name (self->config));
   return error;
+}
+
+/* Checks, validates and builds the HTTP request for @request, and fills
+ * @options for sending it. */
+static SoupMessage *
+prepare_message (GraphbitLlmClient    *self,
+                 GraphbitLlmRequest   *request,
+                 gboolean              stream,
+                 GraphbitHttpOptions  *options,
+                 GError              **error)
+{
+  const char *operation = stream ? "stream" : "complete";
+  GError *local_error = NULL;
+  SoupMessage *msg;
+
+  if ((local_error = check_can_send (self, operation)) != NULL
+      || !graphbit_llm_request_validate (request, &local_error))
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+
+  options->operation = operation;
+  options->provider = self->codec->name;
+  options->provider_label = self->codec->label;
+  options->timeout_ms = graphbit_llm_client_get_attempt_timeout_ms (self);
+  if (options->timeout_ms == 0)
+    options->timeout_ms = self->codec->default_timeout_ms;
+
+  msg = self->codec->build_request (self->config, request, stream, &local_error);
+  if (msg == NULL)
+    {
+      GError *mapped = graphbit_error_new (GRAPHBIT_ERROR_CONFIGURATION,
+                                           "Could not build the %s request: %s",
+                                           self->codec->label, local_error->message);
+
+      g_error_free (local_error);
+      graphbit_error_set_operation (mapped, operation);
+      graphbit_error_set_provider (mapped, self->codec->name);
+      g_propagate_error (error, mapped);
+    }
+  return msg;
 }
 
 static void
@@ -472,39 +534,53 @@ start_completion (GraphbitLlmClient   *self,
   completion = g_new0 (Completion, 1);
   completion->started_at = g_get_monotonic_time ();
   completion->debug = graphbit_llm_client_get_debug (self);
+  completion->codec = self->codec;
   g_task_set_task_data (task, completion, completion_free);
 
-  if ((error = check_can_send (self)) != NULL
-      || !graphbit_llm_request_validate (request, &error))
+  msg = prepare_message (self, request, FALSE, &completion->options, &error);
+  if (msg == NULL)
     {
       return_error (task, completion, error);
       return;
     }
 
-  completion->codec = self->codec;
-  completion->options.operation = "complete";
-  completion->options.provider = self->codec->name;
-  completion->options.provider_label = self->codec->label;
-  completion->options.timeout_ms = graphbit_llm_client_get_attempt_timeout_ms (self);
-  if (completion->options.timeout_ms == 0)
-    completion->options.timeout_ms = self->codec->default_timeout_ms;
-
-  msg = self->codec->build_request (self->config, request, FALSE, &error);
-  if (msg == NULL)
-    {
-      GError *mapped = graphbit_error_new (GRAPHBIT_ERROR_CONFIGURATION,
-                                           "Could not build the %s request: %s",
-                                           self->codec->label, error->message);
-
-      g_error_free (error);
-      graphbit_error_set_operation (mapped, "complete");
-      graphbit_error_set_provider (mapped, self->codec->name);
-      return_error (task, completion, mapped);
-      return;
-    }
-
   completion->sent = TRUE;
   graphbit_http_send (msg, &completion->options, cancellable, on_http_done, g_steal_pointer (&task));
+}
+
+/**
+ * graphbit_llm_client_stream:
+ * @self: a #GraphbitLlmClient
+ * @request: what to ask
+ * @error: return location for a #GError
+ *
+ * Prepares a streamed answer to @request: real provider streaming (SSE for
+ * OpenAI and Anthropic, NDJSON for Ollama), pulled chunk by chunk with
+ * [method@Graphbit.LlmStream.next_async]. The request is validated now and
+ * sent by the first `next`.
+ *
+ * Returns: (transfer full): a new #GraphbitLlmStream, or %NULL with
+ *   %GRAPHBIT_ERROR_VALIDATION or %GRAPHBIT_ERROR_CONFIGURATION
+ */
+GraphbitLlmStream *
+graphbit_llm_client_stream (GraphbitLlmClient   *self,
+                            GraphbitLlmRequest  *request,
+                            GError             **error)
+{
+  GraphbitHttpOptions options = { 0 };
+  GError *local_error = NULL;
+  SoupMessage *msg;
+
+  g_return_val_if_fail (GRAPHBIT_IS_LLM_CLIENT (self), NULL);
+  g_return_val_if_fail (GRAPHBIT_IS_LLM_REQUEST (request), NULL);
+
+  msg = prepare_message (self, request, TRUE, &options, &local_error);
+  if (msg == NULL)
+    {
+      graphbit_propagate_error (error, local_error);
+      return NULL;
+    }
+  return graphbit_llm_stream_new (self, self->codec, msg, &options, graphbit_llm_client_get_debug (self));
 }
 
 /**

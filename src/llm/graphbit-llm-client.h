@@ -15,6 +15,8 @@
 #include "graphbit-llm-config.h"
 #include "graphbit-llm-request.h"
 #include "graphbit-llm-response.h"
+#include "graphbit-llm-stream.h"
+#include "graphbit-llm-batch.h"
 
 G_BEGIN_DECLS
 
@@ -74,6 +76,38 @@ void                 graphbit_llm_client_complete_full_async  (GraphbitLlmClient
 GRAPHBIT_AVAILABLE_IN_ALL
 GraphbitLlmResponse *graphbit_llm_client_complete_full_finish (GraphbitLlmClient    *self,
                                                                GAsyncResult         *result,
+                                                               GError              **error);
+
+GRAPHBIT_AVAILABLE_IN_ALL
+void                 graphbit_llm_client_complete_batch_async  (GraphbitLlmClient   *self,
+                                                                GraphbitLlmRequest **requests,
+                                                                guint                n_requests,
+                                                                guint                max_concurrency,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+GRAPHBIT_AVAILABLE_IN_ALL
+GraphbitLlmBatchResult *graphbit_llm_client_complete_batch_finish (GraphbitLlmClient  *self,
+                                                                   GAsyncResult       *result,
+                                                                   GError            **error);
+
+GRAPHBIT_AVAILABLE_IN_ALL
+void                 graphbit_llm_client_warmup_async         (GraphbitLlmClient    *self,
+                                                               GCancellable         *cancellable,
+                                                               GAsyncReadyCallback   callback,
+                                                               gpointer              user_data);
+GRAPHBIT_AVAILABLE_IN_ALL
+gboolean             graphbit_llm_client_warmup_finish        (GraphbitLlmClient    *self,
+                                                               GAsyncResult         *result,
+                                                               GError              **error);
+GRAPHBIT_AVAILABLE_IN_ALL
+gboolean             graphbit_llm_client_warmup               (GraphbitLlmClient    *self,
+                                                               GCancellable         *cancellable,
+                                                               GError              **error);
+
+GRAPHBIT_AVAILABLE_IN_ALL
+GraphbitLlmStream   *graphbit_llm_client_stream               (GraphbitLlmClient    *self,
+                                                               GraphbitLlmRequest   *request,
                                                                GError              **error);
 
 G_END_DECLS

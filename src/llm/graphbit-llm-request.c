@@ -308,11 +308,20 @@ graphbit_llm_request_validate (GraphbitLlmRequest  *self,
     }
   if (!has_user_text)
     {
-      graphbit_propagate_error (error,
-        graphbit_error_new_validation ("complete", "prompt", "",
-                                       self->messages->len == 0
-                                         ? "The prompt is empty: give a non-empty prompt or at least one user message"
-                                         : "The prompt is empty: the user message(s) contain only whitespace"));
+      /* A one-message request is a prompt; anything else is a chat. */
+      gboolean is_prompt = self->messages->len == 1
+                        && g_array_index (self->messages, Message, 0).role == GRAPHBIT_LLM_ROLE_USER;
+
+      if (is_prompt)
+        graphbit_propagate_error (error,
+          graphbit_error_new_validation ("complete", "prompt", g_array_index (self->messages, Message, 0).content,
+                                         "The prompt is empty: give a non-empty prompt"));
+      else
+        graphbit_propagate_error (error,
+          graphbit_error_new_validation ("chat", "messages", NULL,
+                                         self->messages->len == 0
+                                           ? "There are no messages: give at least one user message"
+                                           : "There is no user message with text: give at least one non-empty user message"));
       return FALSE;
     }
 

@@ -18,6 +18,16 @@
 #include "graphbit-error-private.h"
 #include "http/graphbit-http-private.h"
 
+static void
+openai_authorize (SoupMessage       *msg,
+                  GraphbitLlmConfig *config)
+{
+  g_autofree char *authorization = g_strconcat ("Bearer ", graphbit_llm_config_get_api_key (config), NULL);
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+  memset (authorization, 0, strlen (authorization));
+}
+
 static SoupMessage *
 openai_build_request (GraphbitLlmConfig  *config,
                       GraphbitLlmRequest *request,
@@ -27,7 +37,6 @@ openai_build_request (GraphbitLlmConfig  *config,
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autofree char *url = g_strconcat (graphbit_llm_config_get_base_url (config), "/chat/completions", NULL);
   g_autofree char *json = NULL;
-  g_autofree char *authorization = NULL;
   gboolean official = graphbit_endpoint_host_is (graphbit_llm_config_get_base_url (config), "api.openai.com");
   SoupMessage *msg;
   gsize len;
@@ -77,9 +86,7 @@ openai_build_request (GraphbitLlmConfig  *config,
   if (msg == NULL)
     return NULL;
 
-  authorization = g_strconcat ("Bearer ", graphbit_llm_config_get_api_key (config), NULL);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
-  memset (authorization, 0, strlen (authorization));
+  openai_authorize (msg, config);
   return msg;
 }
 
@@ -97,8 +104,9 @@ openai_parse_response (const char  *data,
   root = graphbit_json_parse_object (data, len, &parse_error);
   if (root == NULL)
     {
-      g_set_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_PROVIDER,
-                   "OpenAI returned a body that is not a JSON object: %s", parse_error->message);
+      g_autofree char *what = g_strdup_printf ("the body is not a JSON object (%s)", parse_error->message);
+
+      g_propagate_error (error, graphbit_llm_codec_bad_body (&graphbit_openai_codec, what));
       return NULL;
     }
   object = json_node_get_object (root);
@@ -114,8 +122,8 @@ openai_parse_response (const char  *data,
   message = graphbit_json_get_object (choice, "message");
   if (message == NULL)
     {
-      g_set_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_PROVIDER,
-                   "OpenAI returned a completion without choices[0].message");
+      g_propagate_error (error, graphbit_llm_codec_bad_body (&graphbit_openai_codec,
+                                                             "the completion has no choices[0].message"));
       return NULL;
     }
 
@@ -152,6 +160,114 @@ openai_error_message (const char *data,
   return code != NULL ? g_strdup_printf ("%s (code: %s)", message, code) : g_strdup (message);
 }
 
+/* An error object sent as a data payload of a 200 stream. */
+static GError *
+openai_stream_error (JsonObject *error_object)
+{
+  const char *message = graphbit_json_get_string (error_object, "message");
+  const char *type = graphbit_json_get_string (error_object, "type");
+  const char *code = graphbit_json_get_string (error_object, "code");
+  GraphbitError kind = GRAPHBIT_ERROR_PROVIDER;
+  GError *error;
+
+  if (g_strcmp0 (code, "rate_limit_exceeded") == 0 || g_strcmp0 (type, "rate_limit_exceeded") == 0)
+    kind = GRAPHBIT_ERROR_RATE_LIMIT;
+  else if (g_strcmp0 (code, "invalid_api_key") == 0)
+    kind = GRAPHBIT_ERROR_AUTHENTICATION;
+
+  error = graphbit_error_new (kind, "OpenAI reported an error during the stream: %s%s%s%s",
+                              message != NULL ? message : "(no message)",
+                              type != NULL ? " (type: " : "", type != NULL ? type : "", type != NULL ? ")" : "");
+  graphbit_error_set_provider (error, "openai");
+  return error;
+}
+
+static gboolean
+openai_parse_stream_event (GraphbitStreamAccumulator  *acc,
+                           const char                 *event,
+                           const char                 *data,
+                           gsize                       len,
+                           GError                    **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  JsonObject *object, *usage, *error_object;
+  JsonArray *choices;
+
+  /* The SDKs test the prefix only. */
+  if (g_str_has_prefix (data, "[DONE]"))
+    {
+      acc->finished = TRUE;
+      return TRUE;
+    }
+
+  root = graphbit_json_parse_object (data, len, &parse_error);
+  if (root == NULL)
+    {
+      g_autofree char *what = g_strdup_printf ("a stream event is not a JSON object (%s)", parse_error->message);
+
+      g_propagate_error (error, graphbit_llm_codec_bad_body (&graphbit_openai_codec, what));
+      return FALSE;
+    }
+  object = json_node_get_object (root);
+
+  error_object = graphbit_json_get_object (object, "error");
+  if (error_object != NULL)
+    {
+      g_propagate_error (error, openai_stream_error (error_object));
+      return FALSE;
+    }
+
+  graphbit_stream_accumulator_set (&acc->id, graphbit_json_get_string (object, "id"));
+  graphbit_stream_accumulator_set (&acc->model, graphbit_json_get_string (object, "model"));
+
+  /* The usage chunk has "choices": [], so never assume an element. */
+  choices = graphbit_json_get_array (object, "choices");
+  for (guint i = 0; choices != NULL && i < json_array_get_length (choices); i++)
+    {
+      JsonNode *node = json_array_get_element (choices, i);
+      JsonObject *choice = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonNode *index = choice != NULL ? json_object_get_member (choice, "index") : NULL;
+
+      /* Only the first choice is an answer we deliver (n > 1 is not asked for). */
+      if (choice == NULL || (index != NULL && JSON_NODE_HOLDS_VALUE (index) && json_node_get_int (index) != 0))
+        continue;
+      graphbit_stream_accumulator_add_text (acc, graphbit_json_get_string (graphbit_json_get_object (choice, "delta"),
+                                                                           "content"));
+      if (graphbit_json_get_string (choice, "finish_reason") != NULL)
+        {
+          graphbit_stream_accumulator_set (&acc->finish_reason, graphbit_json_get_string (choice, "finish_reason"));
+          /* Compatible servers may omit [DONE]; the finish reason already
+           * says the answer is complete. */
+          acc->finished = TRUE;
+        }
+    }
+
+  usage = graphbit_json_get_object (object, "usage");
+  if (usage != NULL)
+    {
+      acc->prompt_tokens = graphbit_json_get_uint (usage, "prompt_tokens");
+      acc->completion_tokens = graphbit_json_get_uint (usage, "completion_tokens");
+    }
+  return TRUE;
+}
+
+/* Listing the models is cheap, authenticated and bills nothing. */
+static SoupMessage *
+openai_build_warmup (GraphbitLlmConfig  *config,
+                     GError            **error)
+{
+  g_autofree char *url = g_strconcat (graphbit_llm_config_get_base_url (config), "/models", NULL);
+  g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, error);
+  SoupMessage *msg;
+
+  if (uri == NULL)
+    return NULL;
+  msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+  openai_authorize (msg, config);
+  return msg;
+}
+
 const GraphbitLlmCodec graphbit_openai_codec = {
   .name = "openai",
   .label = "OpenAI",
@@ -159,4 +275,7 @@ const GraphbitLlmCodec graphbit_openai_codec = {
   .build_request = openai_build_request,
   .parse_response = openai_parse_response,
   .error_message = openai_error_message,
+  .stream_format = GRAPHBIT_STREAM_FORMAT_SSE,
+  .parse_stream_event = openai_parse_stream_event,
+  .build_warmup = openai_build_warmup,
 };

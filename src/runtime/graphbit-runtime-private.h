@@ -21,6 +21,9 @@ gboolean        graphbit_runtime_ensure_started        (GError         **error);
  * shutdown is in progress. */
 GraphbitWorker *graphbit_runtime_acquire_worker        (GError         **error);
 
+/* How many I/O workers the running runtime has (0 when stopped). */
+guint           graphbit_runtime_get_n_workers         (void);
+
 /* Runs @func for @task on the runtime's blocking pool. */
 void            graphbit_runtime_run_in_blocking_pool  (GTask           *task,
                                                         GTaskThreadFunc  func);

@@ -258,6 +258,17 @@ graphbit_runtime_acquire_worker (GError **error)
   return worker;
 }
 
+guint
+graphbit_runtime_get_n_workers (void)
+{
+  guint n;
+
+  g_mutex_lock (&runtime.mutex);
+  n = runtime.state == RUNTIME_RUNNING ? runtime.workers->len : 0;
+  g_mutex_unlock (&runtime.mutex);
+  return n;
+}
+
 void
 graphbit_runtime_run_in_blocking_pool (GTask           *task,
                                        GTaskThreadFunc  func)

@@ -19,6 +19,7 @@
 
 #include "graphbit-worker-private.h"
 #include "graphbit-log-private.h"
+#include "http/graphbit-http-cork-private.h"
 
 struct _GraphbitWorker
 {
@@ -35,6 +36,7 @@ struct _GraphbitWorker
 
   /* Worker thread only. */
   SoupSession *session;
+  GraphbitConnectionSockets *connection_sockets;
   GHashTable *tracked;   /* GCancellable* set */
   gboolean stopping;
 };
@@ -103,6 +105,7 @@ worker_thread_main (void *user_data)
   g_clear_object (&worker->session);
   while (g_main_context_pending (worker->context))
     g_main_context_iteration (worker->context, FALSE);
+  g_clear_pointer (&worker->connection_sockets, graphbit_connection_sockets_free);
 
   g_main_context_pop_thread_default (worker->context);
   g_private_set (&current_worker, NULL);
@@ -229,6 +232,16 @@ graphbit_worker_get_session (GraphbitWorker *worker)
                                                        NULL);
     }
   return worker->session;
+}
+
+GraphbitConnectionSockets *
+graphbit_worker_get_connection_sockets (GraphbitWorker *worker)
+{
+  g_assert (graphbit_worker_is_current (worker));
+
+  if (worker->connection_sockets == NULL)
+    worker->connection_sockets = graphbit_connection_sockets_new ();
+  return worker->connection_sockets;
 }
 
 gboolean
