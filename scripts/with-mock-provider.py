@@ -3,11 +3,12 @@
 
     scripts/with-mock-provider.py COMMAND [ARGS...]
 
-If OPENAI_API_KEY is set (optionally with OPENAI_BASE_URL for any
-OpenAI-compatible server), the command runs as is, against that provider.
-Otherwise the project's local mock provider is started on an ephemeral
-loopback port, OPENAI_API_KEY and OPENAI_BASE_URL are pointed at it, and
-the command runs against it; the mock stops when the command ends.
+If a real provider is configured (OPENAI_API_KEY, ANTHROPIC_API_KEY or
+OLLAMA_HOST is set), the command runs as is, against it. Otherwise the
+project's local mock provider is started on an ephemeral loopback port, the
+three providers' variables (keys, OPENAI_BASE_URL, ANTHROPIC_BASE_URL,
+OLLAMA_HOST) are pointed at it, and the command runs against it; the mock
+stops when the command ends.
 
 The mock binary is $GRAPHBIT_MOCK_PROVIDER, else _build/tests/graphbit-mock-provider.
 """
@@ -17,6 +18,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+REAL_PROVIDER_VARIABLES = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OLLAMA_HOST")
 
 
 def main() -> int:
@@ -25,16 +27,16 @@ def main() -> int:
         print(__doc__, file=sys.stderr)
         return 2
 
-    if os.environ.get("OPENAI_API_KEY", "").strip():
-        base = os.environ.get("OPENAI_BASE_URL", "").strip() or "https://api.openai.com/v1"
-        print(f"Using the real provider from OPENAI_API_KEY at {base}.", flush=True)
+    configured = [name for name in REAL_PROVIDER_VARIABLES if os.environ.get(name, "").strip()]
+    if configured:
+        print(f"Using the real provider(s) configured by {', '.join(configured)}.", flush=True)
         return subprocess.call(command)
 
     mock_path = os.environ.get("GRAPHBIT_MOCK_PROVIDER") or os.path.join(
         HERE, "..", "_build", "tests", "graphbit-mock-provider"
     )
     if not os.access(mock_path, os.X_OK):
-        print(f"No OPENAI_API_KEY and no mock provider at {mock_path}: build the project first.", file=sys.stderr)
+        print(f"No provider configured and no mock provider at {mock_path}: build the project first.", file=sys.stderr)
         return 2
 
     mock = subprocess.Popen([mock_path], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
@@ -45,11 +47,19 @@ def main() -> int:
             return 1
         url = line[len("READY "):]
         print(
-            f"No OPENAI_API_KEY configured: running against graphbit's local mock provider at {url} "
-            "(canned replies, not a real model). Set OPENAI_API_KEY to use OpenAI.",
+            f"No provider configured: running against graphbit's local mock provider at {url} "
+            "(canned replies, not a real model). Set OPENAI_API_KEY, ANTHROPIC_API_KEY or OLLAMA_HOST "
+            "to use a real one.",
             flush=True,
         )
-        env = dict(os.environ, OPENAI_API_KEY="graphbit-mock-key", OPENAI_BASE_URL=url + "/v1")
+        env = dict(
+            os.environ,
+            OPENAI_API_KEY="graphbit-mock-key",
+            OPENAI_BASE_URL=url + "/v1",
+            ANTHROPIC_API_KEY="graphbit-mock-key",
+            ANTHROPIC_BASE_URL=url,
+            OLLAMA_HOST=url,
+        )
         return subprocess.call(command, env=env)
     finally:
         mock.stdin.close()

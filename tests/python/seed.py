@@ -12,9 +12,14 @@ from typing import List
 _SEED = os.path.join(os.path.dirname(__file__), "..", "fixtures", "seed", "python-bindings.md")
 
 
-def snippets(heading: str) -> List[str]:
+def snippets(heading: str, under: str = None) -> List[str]:
+    """The python blocks under ``heading`` (the first one after heading ``under``, if given)."""
     with open(_SEED, encoding="utf-8") as handle:
         lines = handle.read().splitlines()
+    if under is not None:
+        parent = [i for i, line in enumerate(lines) if re.match(rf"^#+ {re.escape(under)}\s*$", line)]
+        assert parent, f"no heading {under!r} in the seed document"
+        lines = lines[parent[0] + 1:]
 
     blocks: List[str] = []
     level = None          # heading level of the section being collected
