@@ -11,20 +11,40 @@
  * exits when its stdin reaches end of file, so it never outlives the test
  * that started it.
  *
- * Routes:
- *   POST /v1/chat/completions   OpenAI Chat Completions (non-streaming)
+ * Routes (route names as counted in the stats):
+ *   POST /v1/chat/completions   openai.chat         OpenAI Chat Completions
+ *   POST /v1/messages           anthropic.messages  Anthropic Messages
+ *   POST /api/chat              ollama.chat         Ollama chat
+ *   POST /api/generate          ollama.generate     Ollama generate
+ *   GET  /api/tags              ollama.tags         the pulled models
+ *   POST /api/show              ollama.show         one model's details
+ *   GET  /api/version           ollama.version
+ *   GET  /                      ollama.root         "Ollama is running"
+ *   anything else               unknown             404
  *   GET  /_mock/stats           what the mock has seen, as JSON
  *   POST /_mock/reset           zero the counters
  *
- * Replies are deterministic: "Mock reply to: <last user message>". The last
- * user message may carry directives, words of the form mock:NAME=VALUE:
- *   mock:delay_ms=N      answer after N ms (the client may give up first)
- *   mock:status=N        answer with HTTP status N and the provider's
- *                        error envelope
- *   mock:fixture=PATH    answer with the bytes of a shared fixture file
- *                        (relative to the fixtures directory)
- *   mock:retry_after=S   add a Retry-After header
- *   mock:content=TEXT    reply with TEXT instead (underscores become spaces)
+ * Replies are deterministic: "Mock reply to: <last user message>" (for
+ * /api/generate, the prompt), split into tokens before each run of spaces.
+ * The last user message may carry directives, words of the form
+ * mock:NAME=VALUE:
+ *   mock:delay_ms=N        send the headers after N ms (the client may give
+ *                          up first)
+ *   mock:status=N          answer with HTTP status N and the provider's
+ *                          error envelope
+ *   mock:fixture=PATH      answer with the bytes of a shared fixture file
+ *                          (relative to the fixtures directory), typed by
+ *                          its extension, with status 200 or mock:status
+ *   mock:retry_after=S     add a Retry-After header
+ *   mock:content=TEXT      reply with TEXT instead (underscores become spaces)
+ *   mock:tokens=N          reply with exactly N tokens "tok1 tok2 ... tokN"
+ *   mock:token_delay_ms=N  write each piece of the body N ms after the
+ *                          previous one was written
+ *   mock:chunk_bytes=N     write the body in pieces of at most N bytes
+ *   mock:cut_after=N       close the connection after N events of the body,
+ *                          without finishing it
+ * The last three make any reply a chunked one, written piece by piece
+ * (see mock-reply.c); streams always are.
  */
 
 #include <stdio.h>
@@ -32,404 +52,30 @@
 #include <string.h>
 
 #include <glib-unix.h>
-#include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
+
+#include "mock-private.h"
+
+typedef void (*MockHandler) (Mock              *mock,
+                             SoupServerMessage *msg);
 
 typedef struct
 {
-  GMainLoop *loop;
-  char *fixtures_dir;
-  GHashTable *sockets;         /* GSocket* (weak) → NULL: connections alive */
-  guint64 connections_total;
-  guint64 requests;
-  guint64 completed;
-  guint64 disconnected_early;  /* client went away before the reply */
-  char *last_request;          /* body of the last provider request */
-  char *last_authorization_scheme;
-  guint64 completion_counter;
-} Mock;
+  const char *method;
+  const char *path;
+  const char *route;
+  MockHandler handler;
+} Route;
 
-typedef struct
-{
-  guint delay_ms;
-  guint status;
-  char *fixture;
-  char *retry_after;
-  char *content;
-} Directives;
-
-static void
-directives_clear (Directives *d)
-{
-  g_free (d->fixture);
-  g_free (d->retry_after);
-  g_free (d->content);
-}
-
-static void
-parse_directives (const char *text,
-                  Directives *d)
-{
-  g_auto(GStrv) words = g_strsplit_set (text, " \t\n", -1);
-
-  for (guint i = 0; words[i] != NULL; i++)
-    {
-      const char *w = words[i];
-
-      if (!g_str_has_prefix (w, "mock:"))
-        continue;
-      w += strlen ("mock:");
-      if (g_str_has_prefix (w, "delay_ms="))
-        d->delay_ms = (guint) g_ascii_strtoull (w + strlen ("delay_ms="), NULL, 10);
-      else if (g_str_has_prefix (w, "status="))
-        d->status = (guint) g_ascii_strtoull (w + strlen ("status="), NULL, 10);
-      else if (g_str_has_prefix (w, "fixture="))
-        d->fixture = g_strdup (w + strlen ("fixture="));
-      else if (g_str_has_prefix (w, "retry_after="))
-        d->retry_after = g_strdup (w + strlen ("retry_after="));
-      else if (g_str_has_prefix (w, "content="))
-        d->content = g_strdelimit (g_strdup (w + strlen ("content=")), "_", ' ');
-    }
-}
-
-/* A reply that may be sent later (mock:delay_ms). */
-typedef struct
-{
-  Mock *mock;
-  SoupServerMessage *msg;
-  guint status;
-  char *content_type;
-  GBytes *body;
-  char *retry_after;
-  guint timer;
-  GSource *hangup_watch;
-} PendingReply;
-
-static void
-pending_free (PendingReply *reply)
-{
-  if (reply->timer != 0)
-    g_source_remove (reply->timer);
-  if (reply->hangup_watch != NULL)
-    {
-      g_source_destroy (reply->hangup_watch);
-      g_source_unref (reply->hangup_watch);
-    }
-  g_object_unref (reply->msg);
-  g_free (reply->content_type);
-  g_bytes_unref (reply->body);
-  g_free (reply->retry_after);
-  g_free (reply);
-}
-
-static void
-reply_now (PendingReply *reply)
-{
-  gsize len;
-  const char *data = g_bytes_get_data (reply->body, &len);
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (reply->msg);
-
-  if (reply->retry_after != NULL)
-    soup_message_headers_replace (headers, "Retry-After", reply->retry_after);
-  soup_message_headers_replace (headers, "x-request-id", "req_mock");
-  soup_server_message_set_status (reply->msg, reply->status, NULL);
-  soup_server_message_set_response (reply->msg, reply->content_type, SOUP_MEMORY_COPY, data, len);
-  reply->mock->completed++;
-}
-
-static gboolean
-on_delay_elapsed (gpointer data)
-{
-  PendingReply *reply = data;
-
-  reply->timer = 0;
-  if (reply->hangup_watch != NULL)
-    {
-      g_source_destroy (reply->hangup_watch);
-      g_clear_pointer (&reply->hangup_watch, g_source_unref);
-    }
-  reply_now (reply);
-  soup_server_message_unpause (reply->msg);
-  pending_free (reply);
-  return G_SOURCE_REMOVE;
-}
-
-/* libsoup does not read a connection while its message is paused, so it
- * would only notice a client that gave up when the delayed reply is
- * written. Watch the socket instead: end of file there means the client
- * went away before the reply (for example, it cancelled). */
-static gboolean
-on_socket_readable (GSocket      *socket,
-                    GIOCondition  condition,
-                    gpointer      data)
-{
-  PendingReply *reply = data;
-  GInputVector vector;
-  char byte;
-  gssize n;
-
-  vector.buffer = &byte;
-  vector.size = 1;
-  n = g_socket_receive_message (socket, NULL, &vector, 1, NULL, NULL,
-                                (gint[]) { G_SOCKET_MSG_PEEK }, NULL, NULL);
-  if (n > 0)
-    {
-      /* A pipelined request, not a hang-up: stop watching. */
-      g_clear_pointer (&reply->hangup_watch, g_source_unref);
-      return G_SOURCE_REMOVE;
-    }
-
-  reply->mock->disconnected_early++;
-  g_clear_pointer (&reply->hangup_watch, g_source_unref);
-  /* Let libsoup finish (and close) the exchange now. */
-  reply->status = SOUP_STATUS_SERVICE_UNAVAILABLE;
-  soup_server_message_unpause (reply->msg);
-  pending_free (reply);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-send_reply (Mock              *mock,
-            SoupServerMessage *msg,
-            guint              status,
-            const char        *content_type,
-            GBytes            *body,
-            const Directives  *d)
-{
-  PendingReply *reply = g_new0 (PendingReply, 1);
-
-  reply->mock = mock;
-  reply->msg = g_object_ref (msg);
-  reply->status = status;
-  reply->content_type = g_strdup (content_type);
-  reply->body = g_bytes_ref (body);
-  reply->retry_after = g_strdup (d->retry_after);
-
-  if (d->delay_ms == 0)
-    {
-      reply_now (reply);
-      pending_free (reply);
-      return;
-    }
-  soup_server_message_pause (msg);
-  reply->timer = g_timeout_add (d->delay_ms, on_delay_elapsed, reply);
-  reply->hangup_watch = g_socket_create_source (soup_server_message_get_socket (msg),
-                                                G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-  g_source_set_callback (reply->hangup_watch, (GSourceFunc) on_socket_readable, reply, NULL);
-  g_source_attach (reply->hangup_watch, NULL);
-}
-
-static GBytes *
-load_fixture (Mock        *mock,
-              const char  *relative,
-              GError     **error)
-{
-  g_autofree char *path = NULL;
-  char *data;
-  gsize len;
-
-  if (strstr (relative, "..") != NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "fixture paths may not contain '..'");
-      return NULL;
-    }
-  path = g_build_filename (mock->fixtures_dir, relative, NULL);
-  if (!g_file_get_contents (path, &data, &len, error))
-    return NULL;
-  return g_bytes_new_take (data, len);
-}
-
-static GBytes *
-json_bytes (JsonBuilder *builder)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  gsize len;
-  char *data;
-
-  json_generator_set_root (generator, root);
-  data = json_generator_to_data (generator, &len);
-  return g_bytes_new_take (data, len);
-}
-
-static GBytes *
-openai_error_body (guint       status,
-                   const char *message,
-                   const char *type,
-                   const char *code)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "error");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "message");
-  json_builder_add_string_value (b, message);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, type);
-  json_builder_set_member_name (b, "param");
-  json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "code");
-  if (code != NULL)
-    json_builder_add_string_value (b, code);
-  else
-    json_builder_add_null_value (b);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  return json_bytes (b);
-}
-
-static guint
-count_words (const char *text)
-{
-  guint n = 0;
-  gboolean in_word = FALSE;
-
-  for (; *text != '\0'; text++)
-    {
-      gboolean space = g_ascii_isspace (*text);
-
-      if (!space && !in_word)
-        n++;
-      in_word = !space;
-    }
-  return n;
-}
-
-static void
-handle_openai_chat (Mock              *mock,
-                    SoupServerMessage *msg)
-{
-  SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
-  const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                            "Authorization");
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
-  g_autofree char *reply_text = NULL;
-  g_autofree char *id = NULL;
-  Directives d = { 0 };
-  JsonObject *root;
-  JsonArray *messages;
-  const char *model, *last_user = "";
-  guint prompt_words = 0;
-
-  g_free (mock->last_request);
-  mock->last_request = g_strndup (request_body->data, request_body->length);
-  g_free (mock->last_authorization_scheme);
-  mock->last_authorization_scheme = authorization != NULL ? g_strndup (authorization, strcspn (authorization, " ")) : NULL;
-
-  if (authorization == NULL || !g_str_has_prefix (authorization, "Bearer ") || authorization[7] == '\0')
-    {
-      body = openai_error_body (401, "You didn't provide an API key.", "invalid_request_error", NULL);
-      send_reply (mock, msg, 401, "application/json", body, &d);
-      return;
-    }
-
-  if (!json_parser_load_from_data (parser, request_body->data, request_body->length, &error)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      body = openai_error_body (400, "We could not parse the JSON body of your request.",
-                                "invalid_request_error", NULL);
-      send_reply (mock, msg, 400, "application/json", body, &d);
-      return;
-    }
-  root = json_node_get_object (json_parser_get_root (parser));
-  model = json_object_has_member (root, "model") ? json_object_get_string_member (root, "model") : NULL;
-  messages = json_object_has_member (root, "messages") ? json_object_get_array_member (root, "messages") : NULL;
-  if (model == NULL || messages == NULL || json_array_get_length (messages) == 0)
-    {
-      body = openai_error_body (400, "'model' and a non-empty 'messages' array are required.",
-                                "invalid_request_error", NULL);
-      send_reply (mock, msg, 400, "application/json", body, &d);
-      return;
-    }
-
-  for (guint i = 0; i < json_array_get_length (messages); i++)
-    {
-      JsonObject *m = json_array_get_object_element (messages, i);
-      const char *content = json_object_get_string_member_with_default (m, "content", "");
-
-      prompt_words += count_words (content);
-      if (g_strcmp0 (json_object_get_string_member_with_default (m, "role", ""), "user") == 0)
-        last_user = content;
-    }
-  parse_directives (last_user, &d);
-
-  if (d.fixture != NULL)
-    {
-      body = load_fixture (mock, d.fixture, &error);
-      if (body == NULL)
-        body = openai_error_body (500, error->message, "server_error", NULL);
-      send_reply (mock, msg, body != NULL && error == NULL ? (d.status ? d.status : 200) : 500,
-                  "application/json", body, &d);
-      directives_clear (&d);
-      return;
-    }
-
-  if (d.status >= 400)
-    {
-      g_autofree char *message = g_strdup_printf ("Mock error with status %u.", d.status);
-
-      body = openai_error_body (d.status, message,
-                                d.status == 429 ? "requests" : d.status >= 500 ? "server_error" : "invalid_request_error",
-                                d.status == 429 ? "rate_limit_exceeded" : NULL);
-      send_reply (mock, msg, d.status, "application/json", body, &d);
-      directives_clear (&d);
-      return;
-    }
-
-  reply_text = d.content != NULL ? g_strdup (d.content) : g_strdup_printf ("Mock reply to: %s", last_user);
-  id = g_strdup_printf ("chatcmpl-mock%" G_GUINT64_FORMAT, ++mock->completion_counter);
-
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_string_value (b, id);
-  json_builder_set_member_name (b, "object");
-  json_builder_add_string_value (b, "chat.completion");
-  json_builder_set_member_name (b, "created");
-  json_builder_add_int_value (b, g_get_real_time () / G_USEC_PER_SEC);
-  json_builder_set_member_name (b, "model");
-  json_builder_add_string_value (b, model);
-  json_builder_set_member_name (b, "choices");
-  json_builder_begin_array (b);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "index");
-  json_builder_add_int_value (b, 0);
-  json_builder_set_member_name (b, "message");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "role");
-  json_builder_add_string_value (b, "assistant");
-  json_builder_set_member_name (b, "content");
-  json_builder_add_string_value (b, reply_text);
-  json_builder_set_member_name (b, "refusal");
-  json_builder_add_null_value (b);
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "logprobs");
-  json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "finish_reason");
-  json_builder_add_string_value (b, "stop");
-  json_builder_end_object (b);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "usage");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "prompt_tokens");
-  json_builder_add_int_value (b, prompt_words);
-  json_builder_set_member_name (b, "completion_tokens");
-  json_builder_add_int_value (b, count_words (reply_text));
-  json_builder_set_member_name (b, "total_tokens");
-  json_builder_add_int_value (b, prompt_words + count_words (reply_text));
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "system_fingerprint");
-  json_builder_add_string_value (b, "fp_mock");
-  json_builder_end_object (b);
-
-  body = json_bytes (b);
-  send_reply (mock, msg, 200, "application/json", body, &d);
-  directives_clear (&d);
-}
+static const Route routes[] = {
+  { "POST", "/v1/chat/completions", "openai.chat", mock_openai_chat },
+  { "POST", "/v1/messages", "anthropic.messages", mock_anthropic_messages },
+  { "POST", "/api/chat", "ollama.chat", mock_ollama_chat },
+  { "POST", "/api/generate", "ollama.generate", mock_ollama_generate },
+  { "GET", "/api/tags", "ollama.tags", mock_ollama_tags },
+  { "POST", "/api/show", "ollama.show", mock_ollama_show },
+  { "GET", "/api/version", "ollama.version", mock_ollama_version },
+  { "GET", "/", "ollama.root", mock_ollama_root },
+};
 
 static guint
 count_open_connections (Mock *mock)
@@ -448,33 +94,105 @@ count_open_connections (Mock *mock)
 }
 
 static void
+set_count (JsonObject *object,
+           const char *name,
+           guint64     value)
+{
+  json_object_set_int_member (object, name, (gint64) value);
+}
+
+static void
 handle_stats (Mock              *mock,
               SoupServerMessage *msg)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(GBytes) body = NULL;
-  Directives none = { 0 };
+  g_autoptr(JsonObject) stats = json_object_new ();
+  g_auto(Directives) none = MOCK_DIRECTIVES_INIT;
+  JsonObject *by_route = json_object_new ();
+  GHashTableIter iter;
+  gpointer route, count;
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "requests");
-  json_builder_add_int_value (b, mock->requests);
-  json_builder_set_member_name (b, "completed");
-  json_builder_add_int_value (b, mock->completed);
-  json_builder_set_member_name (b, "disconnected_early");
-  json_builder_add_int_value (b, mock->disconnected_early);
-  json_builder_set_member_name (b, "connections_total");
-  json_builder_add_int_value (b, mock->connections_total);
-  json_builder_set_member_name (b, "connections_open");
+  set_count (stats, "requests", mock->requests);
+  set_count (stats, "completed", mock->completed);
+  set_count (stats, "disconnected_early", mock->disconnected_early);
+  set_count (stats, "connections_total", mock->connections_total);
   /* This request's own connection is open too; leave it out. */
-  json_builder_add_int_value (b, count_open_connections (mock) - 1);
-  json_builder_set_member_name (b, "last_authorization_scheme");
-  json_builder_add_string_value (b, mock->last_authorization_scheme);
-  json_builder_set_member_name (b, "last_request");
-  json_builder_add_string_value (b, mock->last_request);
-  json_builder_end_object (b);
+  set_count (stats, "connections_open", count_open_connections (mock) - 1);
+  json_object_set_string_member (stats, "last_authorization_scheme", mock->last_authorization_scheme);
+  json_object_set_string_member (stats, "last_request", mock->last_request);
 
-  body = json_bytes (b);
-  send_reply (mock, msg, 200, "application/json", body, &none);
+  g_hash_table_iter_init (&iter, mock->requests_by_route);
+  while (g_hash_table_iter_next (&iter, &route, &count))
+    set_count (by_route, route, GPOINTER_TO_UINT (count));
+  json_object_set_object_member (stats, "requests_by_route", by_route);
+  set_count (stats, "streams_started", mock->streams_started);
+  set_count (stats, "streams_completed", mock->streams_completed);
+  set_count (stats, "streams_cut", mock->streams_cut);
+  set_count (stats, "model_loads", mock->model_loads);
+  json_object_set_string_member (stats, "last_route", mock->last_route);
+  if (mock->last_headers != NULL)
+    json_object_set_member (stats, "last_headers", json_node_copy (mock->last_headers));
+  else
+    json_object_set_null_member (stats, "last_headers");
+
+  mock_reply_json (mock, msg, 200, "application/json", stats, &none);
+}
+
+static void
+handle_reset (Mock              *mock,
+              SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) empty = g_bytes_new_static ("{}", 2);
+  g_auto(Directives) none = MOCK_DIRECTIVES_INIT;
+
+  mock->requests = mock->completed = mock->disconnected_early = 0;
+  mock->streams_started = mock->streams_completed = mock->streams_cut = 0;
+  mock->model_loads = 0;
+  g_hash_table_remove_all (mock->requests_by_route);
+  mock_reply_bytes (mock, msg, 200, "application/json", empty, &none);
+}
+
+static void
+count_route (Mock       *mock,
+             const char *route)
+{
+  gpointer count = g_hash_table_lookup (mock->requests_by_route, route);
+
+  g_hash_table_insert (mock->requests_by_route, (gpointer) route, GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+}
+
+static const Route *
+find_route (const char *method,
+            const char *path)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      /* HEAD goes wherever GET does; libsoup leaves the body out. */
+      gboolean method_matches = g_str_equal (method, routes[i].method)
+                                || (g_str_equal (method, "HEAD") && g_str_equal (routes[i].method, "GET"));
+
+      if (method_matches && g_str_equal (path, routes[i].path))
+        return &routes[i];
+    }
+  return NULL;
+}
+
+static void
+handle_unknown (Mock              *mock,
+                SoupServerMessage *msg,
+                const char        *method,
+                const char        *path)
+{
+  g_autofree char *message = g_strdup_printf ("Invalid URL (%s %s)", method, path);
+  g_auto(Directives) none = MOCK_DIRECTIVES_INIT;
+
+  count_route (mock, "unknown");
+  if (g_str_has_prefix (path, "/api/"))
+    {
+      mock_ollama_not_found (mock, msg);
+      return;
+    }
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "x-request-id", "req_mock");
+  mock_reply_error (mock, msg, &mock_openai_dialect, 404, message, &none);
 }
 
 static void
@@ -486,34 +204,30 @@ on_request (SoupServer        *server,
 {
   Mock *mock = data;
   const char *method = soup_server_message_get_method (msg);
-  Directives none = { 0 };
+  const Route *route;
 
   if (g_str_has_prefix (path, "/_mock/"))
     {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "x-request-id", "req_mock");
       if (g_str_equal (path, "/_mock/stats") && g_str_equal (method, "GET"))
         handle_stats (mock, msg);
       else if (g_str_equal (path, "/_mock/reset") && g_str_equal (method, "POST"))
-        {
-          g_autoptr(GBytes) empty = g_bytes_new_static ("{}", 2);
-
-          mock->requests = mock->completed = mock->disconnected_early = 0;
-          send_reply (mock, msg, 200, "application/json", empty, &none);
-        }
+        handle_reset (mock, msg);
       else
         soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
       return;
     }
 
   mock->requests++;
-  if (g_str_equal (path, "/v1/chat/completions") && g_str_equal (method, "POST"))
-    handle_openai_chat (mock, msg);
-  else
+  route = find_route (method, path);
+  if (route == NULL)
     {
-      g_autofree char *message = g_strdup_printf ("Invalid URL (%s %s)", method, path);
-      g_autoptr(GBytes) body = openai_error_body (404, message, "invalid_request_error", NULL);
-
-      send_reply (mock, msg, 404, "application/json", body, &none);
+      handle_unknown (mock, msg, method, path);
+      return;
     }
+  count_route (mock, route->route);
+  mock_request_record (mock, msg, route->route);
+  route->handler (mock, msg);
 }
 
 static void
@@ -587,6 +301,7 @@ main (int    argc,
 
   mock.loop = g_main_loop_new (NULL, FALSE);
   mock.sockets = g_hash_table_new (NULL, NULL);
+  mock.requests_by_route = g_hash_table_new (g_str_hash, g_str_equal);
   mock.fixtures_dir = fixtures != NULL ? fixtures
                     : g_strdup (g_getenv ("GRAPHBIT_FIXTURES_DIR") != NULL ? g_getenv ("GRAPHBIT_FIXTURES_DIR") : ".");
 
@@ -622,6 +337,8 @@ main (int    argc,
       g_object_weak_unref (socket, on_socket_finalized, &mock);
   }
   g_hash_table_unref (mock.sockets);
+  g_hash_table_unref (mock.requests_by_route);
+  g_clear_pointer (&mock.last_headers, json_node_unref);
   g_free (mock.fixtures_dir);
   g_free (mock.last_request);
   g_free (mock.last_authorization_scheme);

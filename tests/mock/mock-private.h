@@ -1,0 +1,151 @@
+/* mock-private.h - what the files of the mock provider share
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/* The server's state and what it has seen, for GET /_mock/stats. */
+typedef struct
+{
+  GMainLoop *loop;
+  char *fixtures_dir;
+  GHashTable *sockets;         /* GSocket* (weak) → NULL: connections alive */
+  guint64 connections_total;
+  guint64 requests;
+  guint64 completed;
+  guint64 disconnected_early;  /* client went away before the whole reply */
+  GHashTable *requests_by_route; /* route name (static) → count */
+  guint64 streams_started;
+  guint64 streams_completed;
+  guint64 streams_cut;
+  guint64 model_loads;
+  char *last_request;          /* body of the last provider request */
+  char *last_authorization_scheme;
+  const char *last_route;
+  JsonNode *last_headers;      /* object: name → value, secrets redacted */
+  guint64 completion_counter;
+} Mock;
+
+/* The mock:NAME=VALUE words of the last user message. */
+typedef struct
+{
+  guint delay_ms;
+  guint status;
+  char *fixture;
+  char *retry_after;
+  char *content;
+  gint tokens;                 /* -1: not given */
+  guint token_delay_ms;
+  guint chunk_bytes;
+  gint cut_after;              /* -1: not given */
+} Directives;
+
+#define MOCK_DIRECTIVES_INIT { .tokens = -1, .cut_after = -1 }
+
+void       mock_directives_parse  (const char       *text,
+                                   Directives       *d);
+void       mock_directives_clear  (Directives       *d);
+GPtrArray *mock_tokens_new        (const Directives *d,
+                                   const char       *prompt);
+gboolean   mock_tokens_limit      (GPtrArray        *tokens,
+                                   gint64            limit);
+char      *mock_tokens_join       (GPtrArray        *tokens);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Directives, mock_directives_clear)
+
+/* Reading requests (mock-request.c). */
+void        mock_request_record       (Mock              *mock,
+                                       SoupServerMessage *msg,
+                                       const char        *route);
+JsonObject *mock_request_json         (SoupServerMessage *msg,
+                                       JsonParser        *parser);
+const char *mock_json_string          (JsonObject        *object,
+                                       const char        *name);
+gint64      mock_json_int             (JsonObject        *object,
+                                       const char        *name,
+                                       gint64             fallback);
+gboolean    mock_json_bool            (JsonObject        *object,
+                                       const char        *name,
+                                       gboolean           fallback);
+JsonObject *mock_json_object          (JsonObject        *object,
+                                       const char        *name);
+JsonArray  *mock_json_array           (JsonObject        *object,
+                                       const char        *name);
+char       *mock_json_to_string       (JsonObject        *object);
+char       *mock_content_text         (JsonNode          *content);
+guint       mock_count_words          (const char        *text);
+char       *mock_conversation_read    (JsonArray         *messages,
+                                       guint             *words);
+
+/* Writing replies (mock-reply.c). A provider's error shape. */
+typedef struct
+{
+  const char *error_content_type;
+  GBytes   *(*error_body)    (guint               status,
+                              const char         *message);
+  void      (*error_headers) (SoupMessageHeaders *headers,
+                              guint               status);
+} MockDialect;
+
+typedef struct _MockReply MockReply;
+
+MockReply *mock_reply_new          (Mock              *mock,
+                                    SoupServerMessage *msg,
+                                    guint              status,
+                                    const char        *content_type);
+void       mock_reply_set_streamed (MockReply         *reply);
+void       mock_reply_add          (MockReply         *reply,
+                                    GBytes            *event);
+void       mock_reply_add_sse      (MockReply         *reply,
+                                    const char        *event,
+                                    const char        *data);
+void       mock_reply_add_ndjson   (MockReply         *reply,
+                                    JsonObject        *object);
+void       mock_reply_send         (MockReply         *reply,
+                                    const Directives  *d);
+void       mock_reply_bytes        (Mock              *mock,
+                                    SoupServerMessage *msg,
+                                    guint              status,
+                                    const char        *content_type,
+                                    GBytes            *body,
+                                    const Directives  *d);
+void       mock_reply_json         (Mock              *mock,
+                                    SoupServerMessage *msg,
+                                    guint              status,
+                                    const char        *content_type,
+                                    JsonObject        *object,
+                                    const Directives  *d);
+void       mock_reply_error        (Mock              *mock,
+                                    SoupServerMessage *msg,
+                                    const MockDialect *dialect,
+                                    guint              status,
+                                    const char        *message,
+                                    const Directives  *d);
+GBytes    *mock_fixture_load       (Mock              *mock,
+                                    const char        *relative,
+                                    GError           **error);
+gboolean   mock_reply_directed     (Mock              *mock,
+                                    SoupServerMessage *msg,
+                                    const MockDialect *dialect,
+                                    const Directives  *d);
+
+/* The providers. */
+extern const MockDialect mock_openai_dialect;
+
+void mock_openai_chat          (Mock *mock, SoupServerMessage *msg);
+void mock_anthropic_messages   (Mock *mock, SoupServerMessage *msg);
+void mock_ollama_chat          (Mock *mock, SoupServerMessage *msg);
+void mock_ollama_generate      (Mock *mock, SoupServerMessage *msg);
+void mock_ollama_tags          (Mock *mock, SoupServerMessage *msg);
+void mock_ollama_show          (Mock *mock, SoupServerMessage *msg);
+void mock_ollama_version       (Mock *mock, SoupServerMessage *msg);
+void mock_ollama_root          (Mock *mock, SoupServerMessage *msg);
+void mock_ollama_not_found     (Mock *mock, SoupServerMessage *msg);
+
+G_END_DECLS
