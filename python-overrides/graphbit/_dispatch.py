@@ -26,7 +26,7 @@ from typing import Any, Callable, Optional
 from ._errors import translate
 from ._native import Gio, GLib
 
-__all__ = ["run_async", "run_blocking", "stop"]
+__all__ = ["call_async", "run_async", "run_blocking", "stop"]
 
 # start(cancellable, callback) begins an asynchronous C call;
 # finish(result) completes it (raising GLib.Error on failure).
@@ -144,6 +144,17 @@ def run_async(start: Start, finish: Finish) -> "asyncio.Future[Any]":
     future.add_done_callback(lambda f: cancellable.cancel() if f.cancelled() else None)
     _dispatcher.invoke(begin)
     return future
+
+
+async def call_async(start: Start, finish: Finish) -> Any:
+    """A coroutine running a C asynchronous call (see ``run_async``).
+
+    Methods return this rather than the future itself so that the result
+    works everywhere a coroutine does: ``await``, ``asyncio.run()``,
+    ``asyncio.gather()``, ``create_task()``. Arguments are checked before it
+    is created, so bad ones still raise at call time.
+    """
+    return await run_async(start, finish)
 
 
 def run_blocking(start: Start, finish: Finish, blocking: Callable[[], Any]) -> Any:

@@ -373,7 +373,7 @@ class LlmClient:
                     outcomes.append(batch.get_response(index).get_content())
             return outcomes
 
-        return _dispatch.run_async(
+        return _dispatch.call_async(
             lambda cancellable, callback: native.complete_batch_async(requests, limit, cancellable, callback),
             finish,
         )
@@ -392,7 +392,7 @@ class LlmClient:
     def warmup(self) -> Awaitable[None]:
         """Opens pooled connections ahead of use (and loads the model for Ollama); idempotent."""
         native = self._native
-        return _dispatch.run_async(
+        return _dispatch.call_async(
             lambda cancellable, callback: native.warmup_async(cancellable, callback),
             lambda result: native.warmup_finish(result) and None,
         )
@@ -436,7 +436,7 @@ class LlmClient:
     def _run_async(self, request: Any, full: bool) -> Awaitable[Any]:
         native = self._native
         start_async = native.complete_full_async if full else native.complete_async
-        return _dispatch.run_async(
+        return _dispatch.call_async(
             lambda cancellable, callback: start_async(request, cancellable, callback),
             self._finish(full),
         )

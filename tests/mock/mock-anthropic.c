@@ -217,12 +217,50 @@ invalid_body (JsonObject *root)
   return NULL;
 }
 
+/* A missing key, or the rejected "invalid-key", is a 401 as Anthropic
+ * sends it. Replies and returns FALSE then. */
+static gboolean
+check_key (Mock              *mock,
+           SoupServerMessage *msg)
+{
+  const char *key = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "x-api-key");
+  g_auto(Directives) none = MOCK_DIRECTIVES_INIT;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "request-id", "req_mock");
+  if (key == NULL || *key == '\0')
+    {
+      mock_reply_error (mock, msg, &anthropic_dialect, 401, "x-api-key header is required", &none);
+      return FALSE;
+    }
+  if (g_str_equal (key, MOCK_INVALID_KEY))
+    {
+      mock_reply_error (mock, msg, &anthropic_dialect, 401, "invalid x-api-key", &none);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* GET /v1/models */
+void
+mock_anthropic_models (Mock              *mock,
+                       SoupServerMessage *msg)
+{
+  static const char list[] = "{\"data\":[{\"type\":\"model\",\"id\":\"claude-3-5-sonnet-20241022\","
+                             "\"display_name\":\"Claude 3.5 Sonnet\",\"created_at\":\"2024-10-22T00:00:00Z\"}],"
+                             "\"has_more\":false,\"first_id\":\"claude-3-5-sonnet-20241022\","
+                             "\"last_id\":\"claude-3-5-sonnet-20241022\"}";
+  g_autoptr(GBytes) body = g_bytes_new_static (list, sizeof list - 1);
+  g_auto(Directives) none = MOCK_DIRECTIVES_INIT;
+
+  if (check_key (mock, msg))
+    mock_reply_bytes (mock, msg, 200, "application/json", body, &none);
+}
+
 void
 mock_anthropic_messages (Mock              *mock,
                          SoupServerMessage *msg)
 {
   SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
-  const char *key = soup_message_headers_get_one (request_headers, "x-api-key");
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_auto(Directives) d = MOCK_DIRECTIVES_INIT;
   g_auto(Directives) none = MOCK_DIRECTIVES_INIT;
@@ -237,12 +275,8 @@ mock_anthropic_messages (Mock              *mock,
   const char *model, *invalid, *stop_reason;
   guint input_tokens = 0;
 
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "request-id", "req_mock");
-  if (key == NULL || *key == '\0')
-    {
-      mock_reply_error (mock, msg, &anthropic_dialect, 401, "x-api-key header is required", &none);
-      return;
-    }
+  if (!check_key (mock, msg))
+    return;
   if (soup_message_headers_get_one (request_headers, "anthropic-version") == NULL)
     {
       mock_reply_error (mock, msg, &anthropic_dialect, 400, "anthropic-version: header is required", &none);

@@ -162,12 +162,51 @@ reply_whole (Mock              *mock,
   mock_reply_json (mock, msg, 200, "application/json", root, d);
 }
 
+/* The mock rejects the key "invalid-key", as OpenAI rejects a wrong key;
+ * any other non-empty bearer key is accepted. Replies and returns FALSE
+ * when the key is missing or rejected. */
+gboolean
+mock_openai_check_key (Mock              *mock,
+                       SoupServerMessage *msg)
+{
+  const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                            "Authorization");
+  g_auto(Directives) none = MOCK_DIRECTIVES_INIT;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "x-request-id", "req_mock");
+  if (authorization == NULL || !g_str_has_prefix (authorization, "Bearer ") || authorization[7] == '\0')
+    {
+      mock_reply_error (mock, msg, &mock_openai_dialect, 401, "You didn't provide an API key.", &none);
+      return FALSE;
+    }
+  if (g_str_equal (authorization + 7, MOCK_INVALID_KEY))
+    {
+      mock_reply_error (mock, msg, &mock_openai_dialect, 401,
+                        "Incorrect API key provided: inval*****-key. You can find your API key at "
+                        "https://platform.openai.com/account/api-keys.", &none);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* GET /v1/models: a small list, as cheap as the real one. */
+void
+mock_openai_models (Mock              *mock,
+                    SoupServerMessage *msg)
+{
+  static const char list[] = "{\"object\":\"list\",\"data\":[{\"id\":\"gpt-4o-mini\",\"object\":\"model\","
+                             "\"created\":1721172741,\"owned_by\":\"system\"}]}";
+  g_autoptr(GBytes) body = g_bytes_new_static (list, sizeof list - 1);
+  g_auto(Directives) none = MOCK_DIRECTIVES_INIT;
+
+  if (mock_openai_check_key (mock, msg))
+    mock_reply_bytes (mock, msg, 200, "application/json", body, &none);
+}
+
 void
 mock_openai_chat (Mock              *mock,
                   SoupServerMessage *msg)
 {
-  const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                            "Authorization");
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_auto(Directives) d = MOCK_DIRECTIVES_INIT;
   g_auto(Directives) none = MOCK_DIRECTIVES_INIT;
@@ -181,12 +220,8 @@ mock_openai_chat (Mock              *mock,
   guint prompt_words = 0;
   gboolean cut;
 
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "x-request-id", "req_mock");
-  if (authorization == NULL || !g_str_has_prefix (authorization, "Bearer ") || authorization[7] == '\0')
-    {
-      mock_reply_error (mock, msg, &mock_openai_dialect, 401, "You didn't provide an API key.", &none);
-      return;
-    }
+  if (!mock_openai_check_key (mock, msg))
+    return;
 
   root = mock_request_json (msg, parser);
   if (root == NULL)

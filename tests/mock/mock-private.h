@@ -135,10 +135,20 @@ gboolean   mock_reply_directed     (Mock              *mock,
                                     const MockDialect *dialect,
                                     const Directives  *d);
 
+/* The one API key the mock rejects (with a 401), as a provider rejects a
+ * wrong key; any other non-empty key is accepted. */
+#define MOCK_INVALID_KEY "invalid-key"
+
+void mock_count_route (Mock       *mock,
+                       const char *route);
+
 /* The providers. */
 extern const MockDialect mock_openai_dialect;
 
 void mock_openai_chat          (Mock *mock, SoupServerMessage *msg);
+void mock_openai_models        (Mock *mock, SoupServerMessage *msg);
+gboolean mock_openai_check_key (Mock *mock, SoupServerMessage *msg);
+void mock_anthropic_models     (Mock *mock, SoupServerMessage *msg);
 void mock_anthropic_messages   (Mock *mock, SoupServerMessage *msg);
 void mock_ollama_chat          (Mock *mock, SoupServerMessage *msg);
 void mock_ollama_generate      (Mock *mock, SoupServerMessage *msg);

@@ -11,7 +11,8 @@
  * exits when its stdin reaches end of file, so it never outlives the test
  * that started it.
  *
- * Routes (route names as counted in the stats):
+ * Routes (route names as counted in the stats; GET /v1/models counts as
+ * "models" plus "openai.models" or "anthropic.models"):
  *   POST /v1/chat/completions   openai.chat         OpenAI Chat Completions
  *   POST /v1/messages           anthropic.messages  Anthropic Messages
  *   POST /api/chat              ollama.chat         Ollama chat
@@ -58,6 +59,24 @@
 typedef void (*MockHandler) (Mock              *mock,
                              SoupServerMessage *msg);
 
+/* GET /v1/models is both OpenAI's (under base /v1) and Anthropic's; the
+ * key header tells them apart. */
+static void
+handle_models (Mock              *mock,
+               SoupServerMessage *msg)
+{
+  if (soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "x-api-key") != NULL)
+    {
+      mock_count_route (mock, "anthropic.models");
+      mock_anthropic_models (mock, msg);
+    }
+  else
+    {
+      mock_count_route (mock, "openai.models");
+      mock_openai_models (mock, msg);
+    }
+}
+
 typedef struct
 {
   const char *method;
@@ -69,6 +88,7 @@ typedef struct
 static const Route routes[] = {
   { "POST", "/v1/chat/completions", "openai.chat", mock_openai_chat },
   { "POST", "/v1/messages", "anthropic.messages", mock_anthropic_messages },
+  { "GET", "/v1/models", "models", handle_models },
   { "POST", "/api/chat", "ollama.chat", mock_ollama_chat },
   { "POST", "/api/generate", "ollama.generate", mock_ollama_generate },
   { "GET", "/api/tags", "ollama.tags", mock_ollama_tags },
@@ -151,9 +171,9 @@ handle_reset (Mock              *mock,
   mock_reply_bytes (mock, msg, 200, "application/json", empty, &none);
 }
 
-static void
-count_route (Mock       *mock,
-             const char *route)
+void
+mock_count_route (Mock       *mock,
+                  const char *route)
 {
   gpointer count = g_hash_table_lookup (mock->requests_by_route, route);
 
@@ -185,7 +205,7 @@ handle_unknown (Mock              *mock,
   g_autofree char *message = g_strdup_printf ("Invalid URL (%s %s)", method, path);
   g_auto(Directives) none = MOCK_DIRECTIVES_INIT;
 
-  count_route (mock, "unknown");
+  mock_count_route (mock, "unknown");
   if (g_str_has_prefix (path, "/api/"))
     {
       mock_ollama_not_found (mock, msg);
@@ -225,7 +245,7 @@ on_request (SoupServer        *server,
       handle_unknown (mock, msg, method, path);
       return;
     }
-  count_route (mock, route->route);
+  mock_count_route (mock, route->route);
   mock_request_record (mock, msg, route->route);
   route->handler (mock, msg);
 }

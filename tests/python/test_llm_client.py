@@ -43,6 +43,8 @@ def test_complete_async_under_plain_asyncio_run(client):
         return await client.complete_async(prompt="Hello, world!", max_tokens=100, temperature=0.7)
 
     assert asyncio.run(main()) == "Mock reply to: Hello, world!"
+    # The awaitable is a coroutine: asyncio.run() takes it directly too.
+    assert asyncio.run(client.complete_async("direct")) == "Mock reply to: direct"
 
 
 def test_many_concurrent_async_calls(client):
