@@ -124,6 +124,25 @@ class LlmResponse:
         return self.content
 
 
+def _count(name: str, value: Any, default: int) -> int:
+    """An int setting for C (None keeps @default); range checks are C's."""
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int or None, not {type(value).__name__}")
+    # Out-of-range values still reach C's check (and its message) as -1.
+    return value if -_INT32_MAX <= value <= _INT32_MAX else -1
+
+
+def _seconds(name: str, value: Any, default: float) -> float:
+    """A number of seconds for C (None keeps @default); range checks are C's."""
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number or None, not {type(value).__name__}")
+    return float(value)
+
+
 def _check_prompt(prompt: Any) -> str:
     if not isinstance(prompt, str):
         raise TypeError(f"prompt must be a str, not {type(prompt).__name__}")
@@ -274,12 +293,70 @@ class LlmClient:
 
     __slots__ = ("_native", "_config")
 
-    def __init__(self, config: LlmConfig, debug: bool = False) -> None:
+    def __init__(
+        self,
+        config: LlmConfig,
+        debug: bool = False,
+        *,
+        max_retries: Optional[int] = None,
+        retry_base_delay: Optional[float] = None,
+        retry_max_delay: Optional[float] = None,
+        request_timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        circuit_breaker_threshold: Optional[int] = None,
+        circuit_breaker_recovery: Optional[float] = None,
+        requests_per_second: Optional[float] = None,
+        max_in_flight: Optional[int] = None,
+        max_queued: Optional[int] = None,
+    ) -> None:
+        """Creates a client; the keyword arguments tune its resilience (None keeps the default).
+
+        ``max_retries`` (3), ``retry_base_delay`` (0.1 s) and ``retry_max_delay``
+        (5 s): exponential backoff with jitter, or the provider's Retry-After.
+        ``request_timeout``: seconds per attempt (60; 180 for Ollama), the
+        longest silence for streams. ``deadline``: seconds per call, retries
+        included (none). ``circuit_breaker_threshold`` (5 consecutive failures,
+        0 turns it off) and ``circuit_breaker_recovery`` (60 s).
+        ``requests_per_second`` and ``max_in_flight`` (no limit): calls over a
+        limit wait, up to ``max_queued`` (1000) of them, beyond which they
+        raise ``ResourceExhaustedError``.
+        """
         if not isinstance(config, LlmConfig):
             raise TypeError(f"config must be a graphbit.LlmConfig, not {type(config).__name__}")
+        native = Graphbit.LlmClient.new(config._native)
+        native.set_debug(bool(debug))
+        if (max_retries, retry_base_delay, retry_max_delay) != (None, None, None):
+            current = native.get_retry_policy()
+            call(
+                native.set_retry_policy,
+                _count("max_retries", max_retries, current[0]),
+                _seconds("retry_base_delay", retry_base_delay, current[1]),
+                _seconds("retry_max_delay", retry_max_delay, current[2]),
+            )
+        if (request_timeout, deadline) != (None, None):
+            current = native.get_timeouts()
+            call(
+                native.set_timeouts,
+                _seconds("request_timeout", request_timeout, current[0]),
+                _seconds("deadline", deadline, current[1]),
+            )
+        if (circuit_breaker_threshold, circuit_breaker_recovery) != (None, None):
+            current = native.get_circuit_breaker()
+            call(
+                native.set_circuit_breaker,
+                _count("circuit_breaker_threshold", circuit_breaker_threshold, current[0]),
+                _seconds("circuit_breaker_recovery", circuit_breaker_recovery, current[1]),
+            )
+        if (requests_per_second, max_in_flight, max_queued) != (None, None, None):
+            current = native.get_rate_limit()
+            call(
+                native.set_rate_limit,
+                _seconds("requests_per_second", requests_per_second, current[0]),
+                _count("max_in_flight", max_in_flight, current[1]),
+                _count("max_queued", max_queued, current[2]),
+            )
         self._config = config
-        self._native = Graphbit.LlmClient.new(config._native)
-        self._native.set_debug(bool(debug))
+        self._native = native
 
     def config(self) -> LlmConfig:
         """The configuration this client was created with."""

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "graphbit-llm-client-private.h"
+#include "graphbit-llm-call-private.h"
 #include "graphbit-llm-config-private.h"
 #include "graphbit-llm-stream-private.h"
 #include "graphbit-llm-response-private.h"
@@ -38,6 +39,7 @@ struct _GraphbitLlmClient
   gboolean debug;
   guint attempt_timeout_ms;        /* 0: the codec's default */
   GraphbitLlmStats *stats;
+  GraphbitLlmResilience resilience;
   gint warm;
 };
 
@@ -68,8 +70,9 @@ graphbit_llm_client_constructed (GObject *object)
        * OpenAI settings; calls report the problem if there are none. */
       self->config = graphbit_llm_config_openai (NULL, NULL, NULL, &error);
     }
-  if (self->config != NULL)
-    self->codec = graphbit_llm_codec_for_provider (graphbit_llm_config_get_provider (self->config));
+  self->codec = graphbit_llm_codec_for_provider (self->config != NULL
+                                                 ? graphbit_llm_config_get_provider (self->config)
+                                                 : GRAPHBIT_LLM_PROVIDER_OPENAI);
 }
 
 static void
@@ -79,6 +82,7 @@ graphbit_llm_client_finalize (GObject *object)
 
   g_clear_object (&self->config);
   graphbit_llm_stats_free (self->stats);
+  graphbit_llm_resilience_clear (&self->resilience);
   G_OBJECT_CLASS (graphbit_llm_client_parent_class)->finalize (object);
 }
 
@@ -177,6 +181,7 @@ static void
 graphbit_llm_client_init (GraphbitLlmClient *self)
 {
   self->stats = graphbit_llm_stats_new ();
+  graphbit_llm_resilience_init (&self->resilience);
 }
 
 /**
@@ -273,17 +278,42 @@ graphbit_llm_client_set_attempt_timeout_ms (GraphbitLlmClient *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ATTEMPT_TIMEOUT_MS]);
 }
 
+static void
+add_resilience_stats (GraphbitLlmClient *self,
+                      GVariantBuilder   *builder)
+{
+  GraphbitBreakerState state;
+  guint failures, in_flight, queued;
+  guint64 rejected;
+  gint max_retries;
+
+  state = graphbit_circuit_breaker_get_state (self->resilience.breaker, g_get_monotonic_time (), &failures);
+  graphbit_rate_limiter_snapshot (self->resilience.limiter, &in_flight, &queued, &rejected);
+  graphbit_llm_client_get_retry_policy (self, &max_retries, NULL, NULL);
+
+  g_variant_builder_add (builder, "{sv}", "circuit_breaker_state",
+                         g_variant_new_string (graphbit_breaker_state_to_string (state)));
+  g_variant_builder_add (builder, "{sv}", "circuit_breaker_failures", g_variant_new_uint32 (failures));
+  g_variant_builder_add (builder, "{sv}", "max_retries", g_variant_new_int32 (max_retries));
+  g_variant_builder_add (builder, "{sv}", "in_flight", g_variant_new_uint32 (in_flight));
+  g_variant_builder_add (builder, "{sv}", "queued", g_variant_new_uint32 (queued));
+  g_variant_builder_add (builder, "{sv}", "rejected_requests", g_variant_new_uint64 (rejected));
+}
+
 /**
  * graphbit_llm_client_get_stats:
  * @self: a #GraphbitLlmClient
  *
  * Gets the client's statistics since it was created or last reset:
- * `total_requests` (every request sent), `successful_requests`,
- * `failed_requests`, `cancelled_requests`, `success_rate`,
+ * `total_requests` (every call, whatever its attempts), `successful_requests`,
+ * `failed_requests`, `cancelled_requests`, `retries`, `success_rate`,
  * `average_response_time_ms`, `p50_response_time_ms`,
  * `p95_response_time_ms` (over the last 1024 calls), `prompt_tokens`,
- * `completion_tokens` and `uptime_seconds`. Calls refused before sending
- * (invalid arguments) are not counted.
+ * `completion_tokens`, `uptime_seconds`, `circuit_breaker_state`
+ * ("closed", "open" or "half_open"), `circuit_breaker_failures`,
+ * `max_retries`, `in_flight`, `queued` and `rejected_requests`, plus
+ * `provider` and `model`. Calls refused for invalid arguments are not
+ * counted.
  *
  * Returns: (transfer full): a dictionary of type `a{sv}`
  */
@@ -296,6 +326,7 @@ graphbit_llm_client_get_stats (GraphbitLlmClient *self)
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
   graphbit_llm_stats_snapshot (self->stats, &builder);
+  add_resilience_stats (self, &builder);
   if (self->config != NULL)
     {
       g_variant_builder_add (&builder, "{sv}", "provider",
@@ -320,13 +351,32 @@ graphbit_llm_client_reset_stats (GraphbitLlmClient *self)
 }
 
 void
-graphbit_llm_client_record_outcome (GraphbitLlmClient  *self,
-                                    GraphbitLlmOutcome  outcome,
-                                    gint64              duration_us,
-                                    guint               prompt_tokens,
-                                    guint               completion_tokens)
+graphbit_llm_client_record_call (GraphbitLlmClient  *self,
+                                 GraphbitLlmOutcome  outcome,
+                                 gint64              duration_us,
+                                 guint               retries,
+                                 guint               prompt_tokens,
+                                 guint               completion_tokens)
 {
   graphbit_llm_stats_record (self->stats, outcome, duration_us, prompt_tokens, completion_tokens);
+}
+
+void
+graphbit_llm_client_record_retry (GraphbitLlmClient *self)
+{
+  graphbit_llm_stats_record_retry (self->stats);
+}
+
+const GraphbitLlmCodec *
+graphbit_llm_client_get_codec (GraphbitLlmClient *self)
+{
+  return self->codec;
+}
+
+GraphbitLlmResilience *
+graphbit_llm_client_get_resilience_state (GraphbitLlmClient *self)
+{
+  return &self->resilience;
 }
 
 gboolean
@@ -341,111 +391,131 @@ graphbit_llm_client_mark_warm (GraphbitLlmClient *self)
   g_atomic_int_set (&self->warm, TRUE);
 }
 
-/* One completion in flight; freed by the task. */
+/* One completion in flight: owned by its call. */
 typedef struct
 {
+  GTask *task;
+  GraphbitLlmRequest *request;
   const GraphbitLlmCodec *codec;
   GraphbitHttpOptions options;
-  gint64 started_at;
+  GraphbitLlmResponse *response;     /* the successful attempt's */
   gboolean debug;
-  gboolean sent;      /* reached the HTTP layer: counted in the stats */
 } Completion;
 
 static void
-completion_free (gpointer data)
+completion_free (Completion *completion)
 {
-  g_free (data);
+  g_clear_object (&completion->task);
+  g_clear_object (&completion->request);
+  g_clear_object (&completion->response);
+  g_free (completion);
 }
 
-/* Requests that were sent are counted; calls refused up front are not. */
+/* Worker thread: one attempt's HTTP exchange is over. */
 static void
-return_error (GTask      *task,
-              Completion *completion,
-              GError     *error)
+on_attempt_done (SoupMessage *msg,
+                 GBytes      *body,
+                 GError      *error,
+                 gpointer     user_data)
 {
-  gint64 duration_us = g_get_monotonic_time () - completion->started_at;
-
-  if (error->domain == GRAPHBIT_ERROR)
-    graphbit_error_set_duration_ms (error, duration_us / 1000);
-  if (completion->sent)
-    graphbit_llm_client_record_outcome (GRAPHBIT_LLM_CLIENT (g_task_get_source_object (task)),
-                                        g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                                          ? GRAPHBIT_LLM_OUTCOME_CANCELLED : GRAPHBIT_LLM_OUTCOME_FAILURE,
-                                        duration_us, 0, 0);
-  g_task_return_error (task, error);
-}
-
-static void
-return_response (GTask               *task,
-                 Completion          *completion,
-                 GraphbitLlmResponse *response)
-{
-  graphbit_llm_client_record_outcome (GRAPHBIT_LLM_CLIENT (g_task_get_source_object (task)),
-                                      GRAPHBIT_LLM_OUTCOME_SUCCESS,
-                                      g_get_monotonic_time () - completion->started_at,
-                                      graphbit_llm_response_get_prompt_tokens (response),
-                                      graphbit_llm_response_get_completion_tokens (response));
-  g_task_return_pointer (task, response, g_object_unref);
-}
-
-/* Worker thread: the HTTP exchange is over. */
-static void
-on_http_done (SoupMessage *msg,
-              GBytes      *body,
-              GError      *error,
-              gpointer     user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Completion *completion = g_task_get_task_data (task);
+  g_autoptr(GraphbitLlmCall) call = user_data;
+  Completion *completion = g_task_get_task_data (G_TASK (graphbit_llm_call_get_data (call)));
   const GraphbitLlmCodec *codec = completion->codec;
   guint status = soup_message_get_status (msg);
-  GError *local_error = NULL;
-  GraphbitLlmResponse *response;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *kept_body = NULL;
+  GraphbitAttemptFailure failure = { 0 };
   const char *data = NULL;
   gsize len = 0;
 
   if (completion->debug)
-    graphbit_log_message (GRAPHBIT_LOG_DEBUG, "%s %s: %s %s -> %u (%.1f ms)",
+    graphbit_log_message (GRAPHBIT_LOG_DEBUG, "%s %s: %s %s -> %u (attempt %u)",
                           codec->name, completion->options.operation,
                           soup_message_get_method (msg), g_uri_get_path (soup_message_get_uri (msg)),
-                          status, (g_get_monotonic_time () - completion->started_at) / 1000.0);
+                          status, graphbit_llm_call_get_attempt (call));
+
+  if (error == NULL)
+    {
+      data = g_bytes_get_data (body, &len);
+      if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+        {
+          g_autofree char *message = codec->error_message (data, len);
+
+          local_error = graphbit_http_error_from_status (msg, body, &completion->options, codec->label, message);
+          kept_body = g_strndup (data, len);
+        }
+      else if (!graphbit_http_is_json (msg))
+        {
+          const char *type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
+
+          local_error = graphbit_error_new (GRAPHBIT_ERROR_PROVIDER,
+                                            "%s %s: expected a JSON response but got content type '%s'; "
+                                            "is the base URL an %s-compatible API?",
+                                            codec->label, completion->options.operation,
+                                            type != NULL ? type : "(none)", codec->label);
+          graphbit_error_set_http (local_error, status, NULL);
+        }
+      else if ((completion->response = codec->parse_response (data, len, &local_error)) != NULL)
+        {
+          graphbit_llm_call_attempt_succeeded (call,
+                                               graphbit_llm_response_get_prompt_tokens (completion->response),
+                                               graphbit_llm_response_get_completion_tokens (completion->response));
+          return;
+        }
+      else
+        graphbit_error_set_http (local_error, status, NULL);
+    }
+
+  failure.error = error != NULL ? error : local_error;
+  failure.status = error != NULL ? 0 : status;
+  failure.headers = soup_message_get_response_headers (msg);
+  failure.body = kept_body;
+  /* Any status means the response started: never re-send then on a
+   * transport failure. */
+  failure.response_started = status != 0;
+  graphbit_llm_call_attempt_failed (call, &failure);
+}
+
+static void
+completion_attempt (GraphbitLlmCall *call,
+                    guint            timeout_ms,
+                    gpointer         data)
+{
+  GTask *task = data;
+  Completion *completion = g_task_get_task_data (task);
+  GraphbitLlmClient *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  SoupMessage *msg;
+
+  /* A message is sent once: every attempt gets a fresh one. */
+  msg = self->codec->build_request (self->config, completion->request, FALSE, &error);
+  if (msg == NULL)
+    {
+      GraphbitAttemptFailure failure = { 0 };
+
+      failure.error = error;
+      graphbit_llm_call_attempt_failed (call, &failure);
+      g_error_free (error);
+      return;
+    }
+  completion->options.timeout_ms = timeout_ms;
+  graphbit_http_send (msg, &completion->options, graphbit_llm_call_get_cancellable (call),
+                      on_attempt_done, graphbit_llm_call_ref (call));
+}
+
+static void
+completion_done (GraphbitLlmCall *call,
+                 GError          *error,
+                 gpointer         data)
+{
+  GTask *task = data;
+  Completion *completion = g_task_get_task_data (task);
 
   if (error != NULL)
-    {
-      return_error (task, completion, g_error_copy (error));
-      return;
-    }
-
-  data = g_bytes_get_data (body, &len);
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      g_autofree char *message = codec->error_message (data, len);
-
-      return_error (task, completion,
-                    graphbit_http_error_from_status (msg, body, &completion->options, codec->label, message));
-      return;
-    }
-
-  if (!graphbit_http_is_json (msg))
-    {
-      const char *type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
-
-      local_error = graphbit_error_new (GRAPHBIT_ERROR_PROVIDER,
-                                        "%s %s: expected a JSON response but got content type '%s'; "
-                                        "is the base URL an %s-compatible API?",
-                                        codec->label, completion->options.operation,
-                                        type != NULL ? type : "(none)", codec->label);
-    }
-  else if ((response = codec->parse_response (data, len, &local_error)) != NULL)
-    {
-      return_response (task, completion, response);
-      return;
-    }
-
-  graphbit_error_set_operation (local_error, completion->options.operation);
-  graphbit_error_set_provider (local_error, codec->name);
-  graphbit_error_set_http (local_error, status, NULL);
-  return_error (task, completion, local_error);
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&completion->response), g_object_unref);
+  g_object_unref (task);
 }
 
 static GError *
@@ -522,30 +592,33 @@ start_completion (GraphbitLlmClient   *self,
                   gpointer             user_data,
                   gpointer             source_tag)
 {
-  g_autoptr(GTask) task = NULL;
+  GTask *task;
   Completion *completion;
   GError *error = NULL;
-  SoupMessage *msg;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GraphbitLlmCall) call = NULL;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
   g_task_set_name (task, "graphbit_llm_client_complete_async");
 
   completion = g_new0 (Completion, 1);
-  completion->started_at = g_get_monotonic_time ();
   completion->debug = graphbit_llm_client_get_debug (self);
   completion->codec = self->codec;
-  g_task_set_task_data (task, completion, completion_free);
+  completion->request = g_object_ref (request);
+  g_task_set_task_data (task, completion, (GDestroyNotify) completion_free);
 
+  /* Bad arguments are refused here, before the call counts as a request. */
   msg = prepare_message (self, request, FALSE, &completion->options, &error);
   if (msg == NULL)
     {
-      return_error (task, completion, error);
+      g_task_return_error (task, error);
+      g_object_unref (task);
       return;
     }
 
-  completion->sent = TRUE;
-  graphbit_http_send (msg, &completion->options, cancellable, on_http_done, g_steal_pointer (&task));
+  call = graphbit_llm_call_new (self, "complete", cancellable, completion_attempt, completion_done, task);
+  graphbit_llm_call_start (call);
 }
 
 /**

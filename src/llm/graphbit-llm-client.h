@@ -42,6 +42,47 @@ void                 graphbit_llm_client_set_attempt_timeout_ms (GraphbitLlmClie
                                                                  guint              timeout_ms);
 
 GRAPHBIT_AVAILABLE_IN_ALL
+gboolean             graphbit_llm_client_set_retry_policy     (GraphbitLlmClient    *self,
+                                                               gint                  max_retries,
+                                                               gdouble               base_delay,
+                                                               gdouble               max_delay,
+                                                               GError              **error);
+GRAPHBIT_AVAILABLE_IN_ALL
+void                 graphbit_llm_client_get_retry_policy     (GraphbitLlmClient    *self,
+                                                               gint                 *max_retries,
+                                                               gdouble              *base_delay,
+                                                               gdouble              *max_delay);
+GRAPHBIT_AVAILABLE_IN_ALL
+gboolean             graphbit_llm_client_set_timeouts         (GraphbitLlmClient    *self,
+                                                               gdouble               attempt_timeout,
+                                                               gdouble               deadline,
+                                                               GError              **error);
+GRAPHBIT_AVAILABLE_IN_ALL
+void                 graphbit_llm_client_get_timeouts         (GraphbitLlmClient    *self,
+                                                               gdouble              *attempt_timeout,
+                                                               gdouble              *deadline);
+GRAPHBIT_AVAILABLE_IN_ALL
+gboolean             graphbit_llm_client_set_circuit_breaker  (GraphbitLlmClient    *self,
+                                                               gint                  failure_threshold,
+                                                               gdouble               recovery_time,
+                                                               GError              **error);
+GRAPHBIT_AVAILABLE_IN_ALL
+void                 graphbit_llm_client_get_circuit_breaker  (GraphbitLlmClient    *self,
+                                                               gint                 *failure_threshold,
+                                                               gdouble              *recovery_time);
+GRAPHBIT_AVAILABLE_IN_ALL
+gboolean             graphbit_llm_client_set_rate_limit       (GraphbitLlmClient    *self,
+                                                               gdouble               requests_per_second,
+                                                               gint                  max_in_flight,
+                                                               gint                  max_queued,
+                                                               GError              **error);
+GRAPHBIT_AVAILABLE_IN_ALL
+void                 graphbit_llm_client_get_rate_limit       (GraphbitLlmClient    *self,
+                                                               gdouble              *requests_per_second,
+                                                               gint                 *max_in_flight,
+                                                               gint                 *max_queued);
+
+GRAPHBIT_AVAILABLE_IN_ALL
 GVariant            *graphbit_llm_client_get_stats            (GraphbitLlmClient    *self);
 GRAPHBIT_AVAILABLE_IN_ALL
 void                 graphbit_llm_client_reset_stats          (GraphbitLlmClient    *self);

@@ -25,6 +25,7 @@ void              graphbit_llm_stats_record         (GraphbitLlmStats *stats,
                                                      gint64            duration_us,
                                                      guint             prompt_tokens,
                                                      guint             completion_tokens);
+void              graphbit_llm_stats_record_retry   (GraphbitLlmStats *stats);
 void              graphbit_llm_stats_reset          (GraphbitLlmStats *stats);
 /* Adds the statistics to @builder (an a{sv} builder). */
 void              graphbit_llm_stats_snapshot       (GraphbitLlmStats *stats,

@@ -2,9 +2,9 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Every request sent is counted once, as a success, a failure or a
- * cancellation; calls refused before sending (bad arguments) are not
- * requests. Counters plus a ring of the most recent latencies, from which the
+ * Every call is counted once, when it ends, as a success, a failure or a
+ * cancellation, whatever number of attempts it took (retries are counted
+ * apart); calls refused for bad arguments are not requests. Counters plus a ring of the most recent latencies, from which the
  * percentiles are computed when asked (never on the request path).
  */
 
@@ -26,6 +26,7 @@ struct _GraphbitLlmStats
   guint64 succeeded;
   guint64 failed;
   guint64 cancelled;
+  guint64 retries;
   gint64 total_duration_us;   /* of every call, failures included */
   guint64 prompt_tokens;
   guint64 completion_tokens;
@@ -76,9 +77,18 @@ graphbit_llm_stats_record (GraphbitLlmStats *stats,
 }
 
 void
+graphbit_llm_stats_record_retry (GraphbitLlmStats *stats)
+{
+  g_mutex_lock (&stats->mutex);
+  stats->retries++;
+  g_mutex_unlock (&stats->mutex);
+}
+
+void
 graphbit_llm_stats_reset (GraphbitLlmStats *stats)
 {
   g_mutex_lock (&stats->mutex);
+  stats->retries = 0;
   stats->total = stats->succeeded = stats->failed = stats->cancelled = 0;
   stats->total_duration_us = 0;
   stats->prompt_tokens = stats->completion_tokens = 0;
@@ -115,7 +125,7 @@ graphbit_llm_stats_snapshot (GraphbitLlmStats *stats,
                              GVariantBuilder  *builder)
 {
   gint64 sorted[LATENCY_WINDOW];
-  guint64 total, succeeded, failed, cancelled, prompt_tokens, completion_tokens;
+  guint64 total, succeeded, failed, cancelled, retries, prompt_tokens, completion_tokens;
   gint64 total_duration_us, created_at;
   guint n;
 
@@ -124,6 +134,7 @@ graphbit_llm_stats_snapshot (GraphbitLlmStats *stats,
   succeeded = stats->succeeded;
   failed = stats->failed;
   cancelled = stats->cancelled;
+  retries = stats->retries;
   total_duration_us = stats->total_duration_us;
   prompt_tokens = stats->prompt_tokens;
   completion_tokens = stats->completion_tokens;
@@ -138,6 +149,7 @@ graphbit_llm_stats_snapshot (GraphbitLlmStats *stats,
   g_variant_builder_add (builder, "{sv}", "successful_requests", g_variant_new_uint64 (succeeded));
   g_variant_builder_add (builder, "{sv}", "failed_requests", g_variant_new_uint64 (failed));
   g_variant_builder_add (builder, "{sv}", "cancelled_requests", g_variant_new_uint64 (cancelled));
+  g_variant_builder_add (builder, "{sv}", "retries", g_variant_new_uint64 (retries));
   g_variant_builder_add (builder, "{sv}", "success_rate",
                          g_variant_new_double (total > 0 ? (gdouble) succeeded / total : 0.0));
   g_variant_builder_add (builder, "{sv}", "average_response_time_ms",

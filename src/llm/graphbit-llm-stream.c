@@ -141,8 +141,8 @@ core_record (StreamCore         *core,
 {
   gint64 duration_us = g_get_monotonic_time () - graphbit_http_exchange_get_started_at (core->exchange);
 
-  graphbit_llm_client_record_outcome (core->client, outcome, duration_us,
-                                      core->acc.prompt_tokens, core->acc.completion_tokens);
+  graphbit_llm_client_record_call (core->client, outcome, duration_us, 0,
+                                   core->acc.prompt_tokens, core->acc.completion_tokens);
   if (core->debug)
     graphbit_log_message (GRAPHBIT_LOG_DEBUG, "%s stream: %s after %.1f ms, %" G_GSIZE_FORMAT " bytes of text",
                           core->codec->name,

@@ -30,9 +30,14 @@ new_client (void)
   g_autofree char *base = g_strconcat (mock->url, "/v1", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GraphbitLlmConfig) config = graphbit_llm_config_openai ("sk-test-secret", "gpt-4o-mini", base, &error);
+  GraphbitLlmClient *client;
 
   g_assert_no_error (error);
-  return graphbit_llm_client_new (config);
+  client = graphbit_llm_client_new (config);
+  /* These tests look at one attempt's outcome; retries are tested apart. */
+  g_assert_true (graphbit_llm_client_set_retry_policy (client, 0, 0.1, 5, NULL));
+  g_assert_true (graphbit_llm_client_set_circuit_breaker (client, 0, 60, NULL));
+  return client;
 }
 
 /* Waits (bounded) until the mock has seen @count provider requests. */

@@ -21,6 +21,7 @@ new_client (const char *provider)
   g_autoptr(GError) error = NULL;
   g_autoptr(GraphbitLlmConfig) config = NULL;
   g_autofree char *openai_base = g_strconcat (mock->url, "/v1", NULL);
+  GraphbitLlmClient *client;
 
   if (g_str_equal (provider, "openai"))
     config = graphbit_llm_config_openai ("sk-test", NULL, openai_base, &error);
@@ -28,8 +29,13 @@ new_client (const char *provider)
     config = graphbit_llm_config_anthropic ("sk-ant-test", NULL, mock->url, &error);
   else
     config = graphbit_llm_config_ollama (NULL, mock->url, &error);
+
   g_assert_no_error (error);
-  return graphbit_llm_client_new (config);
+  client = graphbit_llm_client_new (config);
+  /* One attempt per call: retries are tested apart. */
+  g_assert_true (graphbit_llm_client_set_retry_policy (client, 0, 0.1, 5, NULL));
+  g_assert_true (graphbit_llm_client_set_circuit_breaker (client, 0, 60, NULL));
+  return client;
 }
 
 static GraphbitLlmStream *

@@ -56,6 +56,12 @@ def mock():
 
 
 @pytest.fixture
+def single_attempt():
+    """Client options for tests of one attempt's outcome: no retries, no breaker."""
+    return {"max_retries": 0, "circuit_breaker_threshold": 0}
+
+
+@pytest.fixture
 def openai_config(mock):
     import graphbit
 

@@ -11,8 +11,9 @@ import graphbit
 
 
 @pytest.fixture
-def client(openai_config):
-    return graphbit.LlmClient(openai_config)
+def client(openai_config, single_attempt):
+    # Error-mapping tests look at one attempt; retries have their own tests.
+    return graphbit.LlmClient(openai_config, **single_attempt)
 
 
 def test_complete_returns_the_providers_text(mock, client):

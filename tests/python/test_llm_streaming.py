@@ -10,8 +10,9 @@ PROVIDERS = ["openai", "anthropic", "ollama"]
 
 
 @pytest.fixture
-def make_client(mock):
+def make_client(mock, single_attempt):
     def make(provider, **kwargs):
+        kwargs = {**single_attempt, **kwargs}
         if provider == "openai":
             config = graphbit.LlmConfig.openai(api_key="sk-test", base_url=mock.url + "/v1")
         elif provider == "anthropic":

@@ -8,11 +8,15 @@ import graphbit
 
 
 @pytest.fixture
-def clients(mock):
+def clients(mock, single_attempt):
     return {
-        "openai": graphbit.LlmClient(graphbit.LlmConfig.openai(api_key="sk-test", base_url=mock.url + "/v1")),
-        "anthropic": graphbit.LlmClient(graphbit.LlmConfig.anthropic(api_key="sk-ant-test", base_url=mock.url)),
-        "ollama": graphbit.LlmClient(graphbit.LlmConfig.ollama(model="llama3.2", base_url=mock.url)),
+        "openai": graphbit.LlmClient(
+            graphbit.LlmConfig.openai(api_key="sk-test", base_url=mock.url + "/v1"), **single_attempt
+        ),
+        "anthropic": graphbit.LlmClient(
+            graphbit.LlmConfig.anthropic(api_key="sk-ant-test", base_url=mock.url), **single_attempt
+        ),
+        "ollama": graphbit.LlmClient(graphbit.LlmConfig.ollama(model="llama3.2", base_url=mock.url), **single_attempt),
     }
 
 
@@ -79,8 +83,8 @@ def test_anthropic_recorded_error_fixture(clients):
     assert "Overloaded" in str(info.value)
 
 
-def test_missing_ollama_model(mock):
-    client = graphbit.LlmClient(graphbit.LlmConfig.ollama(model="missing-model", base_url=mock.url))
+def test_missing_ollama_model(mock, single_attempt):
+    client = graphbit.LlmClient(graphbit.LlmConfig.ollama(model="missing-model", base_url=mock.url), **single_attempt)
     with pytest.raises(graphbit.ProviderError) as info:
         client.complete("x")
     assert "missing-model" in str(info.value)

@@ -1,0 +1,520 @@
+/* graphbit-llm-call.c - one logical call: limits, attempts, retries, deadline
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Every client call (complete, chat, a batch item, a stream) goes through
+ * here, whatever its wire format:
+ *
+ *   admission (requests per second, calls in flight; queue or refuse)
+ *   → attempt: circuit breaker check, then the operation's own attempt
+ *   → on failure: retry after a backoff (or the server's Retry-After /
+ *     rate-limit reset) while retries, the deadline and the breaker allow
+ *   → done: statistics, breaker, slot released, error details filled in.
+ *
+ * Waits (for a rate-limit start time or a backoff) run on a runtime worker
+ * as a timer plus a watch on the call's cancellable, counted as an
+ * operation of that worker, so cancelling the call or shutting the runtime
+ * down ends them at once.
+ */
+
+#include "config.h"
+
+#include "graphbit-llm-call-private.h"
+#include "graphbit-llm-client-private.h"
+#include "graphbit-error-private.h"
+#include "graphbit-log-private.h"
+#include "resilience/graphbit-circuit-breaker-private.h"
+#include "resilience/graphbit-rate-limiter-private.h"
+#include "runtime/graphbit-runtime-private.h"
+
+struct _GraphbitLlmCall
+{
+  GraphbitLlmClient *client;
+  const char *operation;              /* static string */
+  const char *provider;
+  const char *provider_label;
+  GraphbitLlmCallAttemptFunc attempt;
+  GraphbitLlmCallDoneFunc done;
+  gpointer data;
+
+  /* Cancelled by the caller's cancellable or by a shutdown. */
+  GCancellable *cancellable;
+  GCancellable *caller_cancellable;
+  gulong caller_handler;
+
+  /* The client's settings, fixed when the call starts. */
+  GraphbitRetryPolicy policy;
+  guint attempt_timeout_ms;
+  gint64 deadline;                    /* monotonic µs; 0: none */
+
+  gint64 started_at;
+  guint attempt_number;               /* 1 for the first attempt */
+  gboolean breaker_allowed;           /* the current attempt was let through */
+  gint state;                         /* CallState, atomic */
+};
+
+typedef enum {
+  CALL_NEW,
+  CALL_QUEUED,        /* waiting in the rate limiter's queue */
+  CALL_RUNNING,       /* holds a slot: waiting, attempting */
+  CALL_DONE,
+} CallState;
+
+static void
+call_clear (GraphbitLlmCall *call)
+{
+  g_clear_object (&call->cancellable);
+  g_clear_object (&call->caller_cancellable);
+  g_clear_object (&call->client);
+}
+
+GraphbitLlmCall *
+graphbit_llm_call_ref (GraphbitLlmCall *call)
+{
+  return g_atomic_rc_box_acquire (call);
+}
+
+void
+graphbit_llm_call_unref (GraphbitLlmCall *call)
+{
+  g_atomic_rc_box_release_full (call, (GDestroyNotify) call_clear);
+}
+
+GraphbitLlmCall *
+graphbit_llm_call_new (GraphbitLlmClient          *client,
+                       const char                 *operation,
+                       GCancellable               *cancellable,
+                       GraphbitLlmCallAttemptFunc  attempt,
+                       GraphbitLlmCallDoneFunc     done,
+                       gpointer                    data)
+{
+  GraphbitLlmCall *call = g_atomic_rc_box_new0 (GraphbitLlmCall);
+  const GraphbitLlmCodec *codec = graphbit_llm_client_get_codec (client);
+
+  call->client = g_object_ref (client);
+  call->operation = operation;
+  call->provider = codec->name;
+  call->provider_label = codec->label;
+  call->attempt = attempt;
+  call->done = done;
+  call->data = data;
+  call->cancellable = g_cancellable_new ();
+  call->caller_cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  graphbit_llm_client_get_resilience (client, &call->policy, &call->attempt_timeout_ms, &call->deadline);
+  return call;
+}
+
+GCancellable *
+graphbit_llm_call_get_cancellable (GraphbitLlmCall *call)
+{
+  return call->cancellable;
+}
+
+guint
+graphbit_llm_call_get_attempt (GraphbitLlmCall *call)
+{
+  return call->attempt_number;
+}
+
+gpointer
+graphbit_llm_call_get_data (GraphbitLlmCall *call)
+{
+  return call->data;
+}
+
+static gint64
+elapsed_ms (GraphbitLlmCall *call)
+{
+  return (g_get_monotonic_time () - call->started_at) / 1000;
+}
+
+/* Ends the call: once. @error is taken (NULL on success). */
+static void
+call_finish (GraphbitLlmCall *call,
+             GError          *error,
+             guint            prompt_tokens,
+             guint            completion_tokens)
+{
+  GraphbitLlmOutcome outcome;
+  gint previous = g_atomic_int_get (&call->state);
+
+  if (previous == CALL_DONE || !g_atomic_int_compare_and_exchange (&call->state, previous, CALL_DONE))
+    {
+      g_clear_error (&error);
+      return;
+    }
+
+  /* Safe here: call_finish never runs inside the caller's cancel handler. */
+  if (call->caller_handler != 0)
+    g_cancellable_disconnect (call->caller_cancellable, call->caller_handler);
+  call->caller_handler = 0;
+
+  if (error == NULL)
+    outcome = GRAPHBIT_LLM_OUTCOME_SUCCESS;
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    outcome = GRAPHBIT_LLM_OUTCOME_CANCELLED;
+  else
+    outcome = GRAPHBIT_LLM_OUTCOME_FAILURE;
+
+  if (error != NULL && error->domain == GRAPHBIT_ERROR)
+    {
+      const GraphbitErrorDetails *details = graphbit_error_get_details (error);
+
+      graphbit_error_set_operation (error, call->operation);
+      graphbit_error_set_provider (error, call->provider);
+      graphbit_error_set_duration_ms (error, elapsed_ms (call));
+      graphbit_error_set_retry (error, call->attempt_number > 0 ? call->attempt_number - 1 : 0,
+                                graphbit_error_details_get_retry_after (details));
+    }
+
+  /* Calls refused before any attempt (queue full, breaker open at once)
+   * are counted too: they are requests the caller made. */
+  graphbit_llm_client_record_call (call->client, outcome, g_get_monotonic_time () - call->started_at,
+                                   call->attempt_number > 0 ? call->attempt_number - 1 : 0,
+                                   prompt_tokens, completion_tokens);
+  if (previous == CALL_RUNNING)
+    graphbit_rate_limiter_release (graphbit_llm_client_get_limiter (call->client), g_get_monotonic_time ());
+
+  call->done (call, error, call->data);
+  graphbit_llm_call_unref (call);   /* the reference start() took for the call's life */
+}
+
+/* A wait on a runtime worker: a timer racing the call's cancellable. */
+typedef struct
+{
+  GraphbitLlmCall *call;
+  GraphbitWorker *worker;
+  GSource *timer;
+  GSource *cancelled;
+  gint64 delay_us;
+  void (*then) (GraphbitLlmCall *call);
+} Wait;
+
+static void
+wait_end (Wait   *wait,
+          GError *error)
+{
+  GraphbitLlmCall *call = wait->call;
+  GraphbitWorker *worker = wait->worker;
+
+  g_source_destroy (wait->timer);
+  g_source_destroy (wait->cancelled);
+  g_source_unref (wait->timer);
+  g_source_unref (wait->cancelled);
+  graphbit_worker_untrack (worker, call->cancellable);
+
+  if (error != NULL)
+    call_finish (call, error, 0, 0);
+  else
+    wait->then (call);
+
+  graphbit_llm_call_unref (call);
+  g_free (wait);
+  graphbit_worker_end_operation (worker);
+  graphbit_worker_unref (worker);
+}
+
+static gboolean
+on_wait_over (gpointer data)
+{
+  wait_end (data, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_wait_cancelled (GCancellable *cancellable,
+                   gpointer      data)
+{
+  Wait *wait = data;
+  GError *error;
+
+  if (graphbit_worker_is_stopping (wait->worker))
+    error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                         "%s %s was cancelled because the graphbit runtime shut down",
+                         wait->call->provider_label, wait->call->operation);
+  else
+    error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s %s was cancelled",
+                         wait->call->provider_label, wait->call->operation);
+  wait_end (wait, error);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_begin (GraphbitWorker *worker,
+            gpointer        data)
+{
+  Wait *wait = data;
+  GMainContext *context = graphbit_worker_get_context (worker);
+
+  /* Tracked, so a shutdown cancels it; counted, so the worker waits for it. */
+  graphbit_worker_track (worker, wait->call->cancellable);
+  if (graphbit_worker_is_stopping (worker))
+    g_cancellable_cancel (wait->call->cancellable);
+
+  wait->timer = g_timeout_source_new (MAX (wait->delay_us / 1000, 0));
+  g_source_set_callback (wait->timer, on_wait_over, wait, NULL);
+  g_source_set_static_name (wait->timer, "[graphbit] retry wait");
+  wait->cancelled = g_cancellable_source_new (wait->call->cancellable);
+  g_source_set_callback (wait->cancelled, (GSourceFunc) (void (*) (void)) on_wait_cancelled, wait, NULL);
+  g_source_attach (wait->timer, context);
+  g_source_attach (wait->cancelled, context);
+}
+
+/* Runs @then after @delay_us (at once if 0), unless the call is cancelled. */
+static void
+call_after (GraphbitLlmCall *call,
+            gint64           delay_us,
+            void           (*then) (GraphbitLlmCall *call))
+{
+  GError *error = NULL;
+  GraphbitWorker *worker;
+  Wait *wait;
+
+  if (delay_us <= 0)
+    {
+      then (call);
+      return;
+    }
+  worker = graphbit_runtime_acquire_worker (&error);
+  if (worker == NULL)
+    {
+      call_finish (call, error, 0, 0);
+      return;
+    }
+  wait = g_new0 (Wait, 1);
+  wait->call = graphbit_llm_call_ref (call);
+  wait->worker = worker;
+  wait->delay_us = delay_us;
+  wait->then = then;
+  graphbit_worker_invoke (worker, wait_begin, wait, NULL);
+}
+
+static GError *
+deadline_error (GraphbitLlmCall *call)
+{
+  return graphbit_error_new (GRAPHBIT_ERROR_TIMEOUT,
+                             "%s %s exceeded its deadline of %" G_GINT64_FORMAT " ms after %u attempt(s)",
+                             call->provider_label, call->operation,
+                             (call->deadline - call->started_at) / 1000, call->attempt_number);
+}
+
+static void
+call_attempt (GraphbitLlmCall *call)
+{
+  GraphbitCircuitBreaker *breaker = graphbit_llm_client_get_breaker (call->client);
+  gint64 now = g_get_monotonic_time ();
+  gint64 retry_in = 0;
+  guint timeout_ms = call->attempt_timeout_ms;
+
+  if (g_cancellable_is_cancelled (call->cancellable))
+    {
+      call_finish (call, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s %s was cancelled",
+                                      call->provider_label, call->operation), 0, 0);
+      return;
+    }
+
+  if (call->deadline != 0)
+    {
+      gint64 left_ms = (call->deadline - now) / 1000;
+
+      if (left_ms <= 0)
+        {
+          call_finish (call, deadline_error (call), 0, 0);
+          return;
+        }
+      timeout_ms = timeout_ms == 0 ? (guint) left_ms : MIN (timeout_ms, (guint) left_ms);
+    }
+
+  if (!graphbit_circuit_breaker_allow (breaker, now, &retry_in))
+    {
+      GError *error = graphbit_error_new (GRAPHBIT_ERROR_CIRCUIT_OPEN,
+                                          "%s %s was not attempted: the circuit breaker is open after "
+                                          "repeated failures; it lets a call through again in %.1f s",
+                                          call->provider_label, call->operation, retry_in / 1e6);
+
+      graphbit_error_set_retry (error, 0, retry_in / 1e6);
+      call_finish (call, error, 0, 0);
+      return;
+    }
+
+  call->breaker_allowed = TRUE;
+  call->attempt_number++;
+  call->attempt (call, timeout_ms, call->data);
+}
+
+void
+graphbit_llm_call_attempt_succeeded (GraphbitLlmCall *call,
+                                     guint            prompt_tokens,
+                                     guint            completion_tokens)
+{
+  if (call->breaker_allowed)
+    graphbit_circuit_breaker_success (graphbit_llm_client_get_breaker (call->client));
+  call->breaker_allowed = FALSE;
+  call_finish (call, NULL, prompt_tokens, completion_tokens);
+}
+
+/* Whether a failure says something about the provider's health (client
+ * errors and cancellations do not). */
+static gboolean
+counts_against_provider (const GraphbitAttemptFailure *failure)
+{
+  const GError *error = failure->error;
+
+  if (error == NULL || error->domain != GRAPHBIT_ERROR)
+    return FALSE;
+  if (failure->status != 0)
+    return failure->status == 408 || failure->status == 429 || failure->status >= 500;
+  return error->code == GRAPHBIT_ERROR_NETWORK || error->code == GRAPHBIT_ERROR_TIMEOUT
+      || error->code == GRAPHBIT_ERROR_RATE_LIMIT;
+}
+
+void
+graphbit_llm_call_attempt_failed (GraphbitLlmCall              *call,
+                                  const GraphbitAttemptFailure *failure)
+{
+  GraphbitCircuitBreaker *breaker = graphbit_llm_client_get_breaker (call->client);
+  gint64 now = g_get_monotonic_time ();
+  gint64 server_delay, delay;
+  guint retry = call->attempt_number - 1;
+
+  if (call->breaker_allowed)
+    {
+      if (counts_against_provider (failure))
+        graphbit_circuit_breaker_failure (breaker, now);
+      else if (failure->status != 0)
+        graphbit_circuit_breaker_success (breaker);   /* it answered: it is up */
+      else
+        graphbit_circuit_breaker_release (breaker);
+    }
+  call->breaker_allowed = FALSE;
+
+  server_delay = graphbit_retry_server_delay (failure->headers, g_get_real_time ());
+  if (retry >= call->policy.max_retries || !graphbit_retry_policy_is_retryable (failure)
+      || server_delay > GRAPHBIT_RETRY_MAX_SERVER_DELAY_US
+      || g_cancellable_is_cancelled (call->cancellable))
+    {
+      call_finish (call, g_error_copy (failure->error), 0, 0);
+      return;
+    }
+
+  delay = server_delay >= 0 ? server_delay : graphbit_retry_backoff (&call->policy, retry, g_random_double ());
+  if (call->deadline != 0 && now + delay >= call->deadline)
+    {
+      /* Waiting would overrun the deadline: report the real failure. */
+      call_finish (call, g_error_copy (failure->error), 0, 0);
+      return;
+    }
+
+  GRAPHBIT_DEBUG ("%s %s: attempt %u failed (%s); retrying in %.0f ms",
+                  call->provider, call->operation, call->attempt_number, failure->error->message, delay / 1000.0);
+  graphbit_llm_client_record_retry (call->client);
+  call_after (call, delay, call_attempt);
+}
+
+static void
+on_admitted (gpointer data,
+             gint64   delay_us)
+{
+  GraphbitLlmCall *call = data;
+
+  /* From the queue to running: unless it was cancelled meanwhile (then
+   * the cancel handler could not withdraw it, and the attempt sees it). */
+  g_atomic_int_set (&call->state, CALL_RUNNING);
+  call_after (call, delay_us, call_attempt);
+  graphbit_llm_call_unref (call);   /* the queue's reference */
+}
+
+static void
+finish_withdrawn (GraphbitLlmCall *call)
+{
+  call_finish (call, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s %s was cancelled while queued",
+                                  call->provider_label, call->operation), 0, 0);
+  graphbit_llm_call_unref (call);   /* the queue's reference */
+}
+
+static void
+finish_on_worker (GraphbitWorker *worker,
+                  gpointer        data)
+{
+  finish_withdrawn (data);
+  graphbit_worker_end_operation (worker);
+}
+
+/* During a shutdown there is no worker to end a withdrawn call on. */
+static gpointer
+finish_in_thread (gpointer data)
+{
+  finish_withdrawn (data);
+  return NULL;
+}
+
+/* Any thread, from the caller's cancellable. Must not end the call here
+ * (ending disconnects this very handler): attempts and waits see the
+ * call's cancellable; a queued call is taken out and ended on a worker. */
+static void
+on_caller_cancelled (GCancellable *cancellable,
+                     gpointer      data)
+{
+  GraphbitLlmCall *call = data;
+
+  g_cancellable_cancel (call->cancellable);
+  if (g_atomic_int_get (&call->state) == CALL_QUEUED
+      && graphbit_rate_limiter_withdraw (graphbit_llm_client_get_limiter (call->client), call))
+    {
+      g_autoptr(GraphbitWorker) worker = graphbit_runtime_acquire_worker (NULL);
+
+      /* The queue's reference goes with the call to where it is ended. */
+      if (worker != NULL)
+        graphbit_worker_invoke (worker, finish_on_worker, call, NULL);
+      else
+        g_thread_unref (g_thread_new ("graphbit-cancel", finish_in_thread, call));
+    }
+}
+
+void
+graphbit_llm_call_start (GraphbitLlmCall *call)
+{
+  GraphbitRateLimiter *limiter = graphbit_llm_client_get_limiter (call->client);
+  GraphbitAdmission admission;
+  gint64 delay = 0;
+  GError *error;
+
+  call->started_at = g_get_monotonic_time ();
+  if (call->deadline != 0)
+    call->deadline += call->started_at;
+  graphbit_llm_call_ref (call);   /* released by call_finish() */
+
+  /* Connected first, so a cancellation is never missed; in state NEW the
+   * handler only cancels, and the first attempt sees it. */
+  if (call->caller_cancellable != NULL)
+    call->caller_handler = g_cancellable_connect (call->caller_cancellable, G_CALLBACK (on_caller_cancelled),
+                                                  graphbit_llm_call_ref (call),
+                                                  (GDestroyNotify) graphbit_llm_call_unref);
+
+  /* Queued until admitted: set before asking, since a release on another
+   * thread may admit the call before acquire() even returns. */
+  g_atomic_int_set (&call->state, CALL_QUEUED);
+  admission = graphbit_rate_limiter_acquire (limiter, call->started_at, on_admitted,
+                                             graphbit_llm_call_ref (call), &delay);
+  switch (admission)
+    {
+    case GRAPHBIT_ADMISSION_ADMITTED:
+      graphbit_llm_call_unref (call);   /* the queue's reference was not needed */
+      g_atomic_int_set (&call->state, CALL_RUNNING);
+      call_after (call, delay, call_attempt);
+      break;
+    case GRAPHBIT_ADMISSION_QUEUED:
+      break;   /* on_admitted() takes over */
+    case GRAPHBIT_ADMISSION_REJECTED:
+    default:
+      graphbit_llm_call_unref (call);
+      g_atomic_int_set (&call->state, CALL_NEW);
+      error = graphbit_error_new (GRAPHBIT_ERROR_RESOURCE_EXHAUSTED,
+                                  "%s %s was refused: the client's request queue is full "
+                                  "(raise max_queued, or lower the load)",
+                                  call->provider_label, call->operation);
+      graphbit_error_set_resource_type (error, "request_queue");
+      call_finish (call, error, 0, 0);
+      break;
+    }
+}
