@@ -55,6 +55,10 @@ void             graphbit_llm_call_attempt_succeeded (GraphbitLlmCall      *call
 void             graphbit_llm_call_attempt_failed    (GraphbitLlmCall              *call,
                                                       const GraphbitAttemptFailure *failure);
 
+/* Ends the call with @error (taken), without retrying. */
+void             graphbit_llm_call_end_with_error    (GraphbitLlmCall              *call,
+                                                      GError                       *error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GraphbitLlmCall, graphbit_llm_call_unref)
 
 G_END_DECLS

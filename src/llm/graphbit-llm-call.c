@@ -353,6 +353,16 @@ graphbit_llm_call_attempt_succeeded (GraphbitLlmCall *call,
   call_finish (call, NULL, prompt_tokens, completion_tokens);
 }
 
+void
+graphbit_llm_call_end_with_error (GraphbitLlmCall *call,
+                                  GError          *error)
+{
+  if (call->breaker_allowed)
+    graphbit_circuit_breaker_release (graphbit_llm_client_get_breaker (call->client));
+  call->breaker_allowed = FALSE;
+  call_finish (call, error, 0, 0);
+}
+
 /* Whether a failure says something about the provider's health (client
  * errors and cancellations do not). */
 static gboolean

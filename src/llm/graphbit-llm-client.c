@@ -642,18 +642,19 @@ graphbit_llm_client_stream (GraphbitLlmClient   *self,
 {
   GraphbitHttpOptions options = { 0 };
   GError *local_error = NULL;
-  SoupMessage *msg;
+  g_autoptr(SoupMessage) msg = NULL;
 
   g_return_val_if_fail (GRAPHBIT_IS_LLM_CLIENT (self), NULL);
   g_return_val_if_fail (GRAPHBIT_IS_LLM_REQUEST (request), NULL);
 
+  /* Checked now; every attempt builds its own message. */
   msg = prepare_message (self, request, TRUE, &options, &local_error);
   if (msg == NULL)
     {
       graphbit_propagate_error (error, local_error);
       return NULL;
     }
-  return graphbit_llm_stream_new (self, self->codec, msg, &options, graphbit_llm_client_get_debug (self));
+  return graphbit_llm_stream_new (self, request, &options);
 }
 
 /**

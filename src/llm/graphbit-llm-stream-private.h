@@ -12,11 +12,9 @@
 
 G_BEGIN_DECLS
 
-/* Takes @msg; nothing is sent until the first next(). */
+/* @request must be valid; nothing is sent until the first next(). */
 GraphbitLlmStream *graphbit_llm_stream_new (GraphbitLlmClient         *client,
-                                            const GraphbitLlmCodec    *codec,
-                                            SoupMessage               *msg,
-                                            const GraphbitHttpOptions *options,
-                                            gboolean                   debug);
+                                            GraphbitLlmRequest        *request,
+                                            const GraphbitHttpOptions *options);
 
 G_END_DECLS

@@ -8,16 +8,24 @@
  * Each next() returns all the text decoded from one network read (one
  * or more tokens), which keeps the per-chunk cost low for bindings.
  *
- * All the I/O state lives in a StreamCore that only the exchange's worker
- * thread touches; the GObject is the caller's handle. The HTTP exchange
- * (and the worker operation it holds) is created by the first next(), so
- * a stream that is never read costs nothing.
+ * A stream is one logical call (graphbit-llm-call.c): the first next()
+ * starts it, through the client's rate limits and circuit breaker. An
+ * attempt that fails before any text reached the consumer is retried like
+ * any call, invisibly, while that next() waits; once text was delivered a
+ * failure is final, so nothing is ever delivered twice. The call ends,
+ * and its statistics and limiter slot with it, when the stream finishes,
+ * fails or is closed.
+ *
+ * All the I/O state lives in a StreamCore that only the current
+ * exchange's worker thread touches; the GObject is the caller's handle.
  */
 
 #include "config.h"
 
 #include "graphbit-llm-stream-private.h"
 #include "graphbit-llm-client-private.h"
+#include "graphbit-llm-call-private.h"
+#include "graphbit-llm-config-private.h"
 #include "graphbit-error-private.h"
 #include "graphbit-log-private.h"
 #include "http/graphbit-http-private.h"
@@ -33,37 +41,45 @@
 
 typedef enum {
   CORE_NEW,        /* nothing sent yet */
-  CORE_OPENING,    /* request sent, waiting for the headers */
-  CORE_OPEN,       /* reading the event stream */
+  CORE_ACTIVE,     /* the call runs: attempts, waits, reads */
   CORE_FINISHED,   /* the whole answer arrived */
   CORE_FAILED,     /* failed, cancelled or closed: failure says which */
 } CoreState;
 
+typedef struct _NextOp NextOp;
+
 typedef struct
 {
   /* Immutable after creation. */
+  GraphbitLlmClient *client;
+  GraphbitLlmConfig *config;
+  GraphbitLlmRequest *request;
   const GraphbitLlmCodec *codec;
-  GraphbitLlmClient *client;          /* for statistics */
   GraphbitHttpOptions options;
   gboolean debug;
 
-  /* Set by the first next() (under the busy flag), then worker only. */
-  SoupMessage *msg;                   /* until the exchange takes it */
-  GraphbitHttpExchange *exchange;
+  GraphbitLlmCall *call;              /* set by the first next() */
 
-  /* Worker thread only. */
-  CoreState state;
+  /* The current attempt; the worker of its exchange only. */
+  GraphbitHttpExchange *exchange;
   GInputStream *body;
   gboolean at_eof;
   GraphbitSseDecoder *sse;
   GraphbitNdjsonDecoder *ndjson;
   GByteArray *whole_body;             /* error body, or a non-streamed JSON answer */
   gboolean whole_is_error;
-  GraphbitStreamAccumulator acc;
-  GError *failure;
+  SoupMessageHeaders *failure_headers;
+  GSource *idle_watch;                /* between two next() calls */
   guint8 buffer[READ_SIZE];
 
-  /* Shared: set once on the worker, read from any thread. */
+  /* The answer: only the thread currently running the stream touches it. */
+  CoreState state;
+  GraphbitStreamAccumulator acc;
+  gboolean delivered_text;            /* text has reached the consumer */
+  GError *failure;
+  NextOp *pending;                    /* the next() waiting for text */
+
+  /* Shared: set once, read from any thread. */
   gint busy;                          /* a next() is in progress */
   gint finished;
   GraphbitLlmResponse *response;      /* once finished */
@@ -79,29 +95,32 @@ struct _GraphbitLlmStream
 G_DEFINE_FINAL_TYPE (GraphbitLlmStream, graphbit_llm_stream, G_TYPE_OBJECT)
 
 /* One next() call in flight. */
-typedef struct
+struct _NextOp
 {
   StreamCore *core;
   GTask *task;
   GCancellable *cancellable;
   gulong cancel_handler;
-} NextOp;
+};
 
-static void core_pull (GraphbitHttpExchange *exchange,
-                       gpointer              data);
-static void core_read (StreamCore *core,
-                       NextOp     *op);
+static void core_read (StreamCore *core);
+static void attempt_failed (StreamCore *core,
+                            GError     *error,
+                            guint       status);
 
 static void
 core_clear (StreamCore *core)
 {
-  g_clear_object (&core->msg);
+  g_clear_pointer (&core->call, graphbit_llm_call_unref);
   g_clear_pointer (&core->exchange, graphbit_http_exchange_unref);
   g_clear_object (&core->client);
+  g_clear_object (&core->config);
+  g_clear_object (&core->request);
   g_clear_object (&core->body);
   g_clear_pointer (&core->sse, graphbit_sse_decoder_free);
   g_clear_pointer (&core->ndjson, graphbit_ndjson_decoder_free);
   g_clear_pointer (&core->whole_body, g_byte_array_unref);
+  g_clear_pointer (&core->failure_headers, soup_message_headers_unref);
   graphbit_stream_accumulator_clear (&core->acc);
   g_clear_error (&core->failure);
   g_clear_object (&core->response);
@@ -119,11 +138,47 @@ core_unref (StreamCore *core)
   g_atomic_rc_box_release_full (core, (GDestroyNotify) core_clear);
 }
 
-/* Worker: the body stream goes away with the exchange. A body not read to
- * its end is cancelled first, so closing it does not wait for the rest. */
 static void
-core_release_io (StreamCore *core)
+unwatch_idle (StreamCore *core)
 {
+  if (core->idle_watch != NULL)
+    {
+      g_source_destroy (core->idle_watch);
+      g_clear_pointer (&core->idle_watch, g_source_unref);
+    }
+}
+
+/* Between two next() calls no read is pending, so nothing would notice the
+ * exchange being aborted (a close, a dropped stream, a shutdown, which
+ * waits for the exchange to end). This watch does. */
+static gboolean
+on_idle_cancelled (GCancellable *cancellable,
+                   gpointer      data)
+{
+  StreamCore *core = data;
+
+  g_clear_pointer (&core->idle_watch, g_source_unref);
+  if (core->pending == NULL && core->state == CORE_ACTIVE && core->body != NULL)
+    attempt_failed (core, graphbit_http_exchange_map_error (core->exchange, NULL), 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_idle (StreamCore *core)
+{
+  unwatch_idle (core);
+  core->idle_watch = g_cancellable_source_new (graphbit_http_exchange_get_cancellable (core->exchange));
+  g_source_set_callback (core->idle_watch, (GSourceFunc) (void (*) (void)) on_idle_cancelled,
+                         core_ref (core), (GDestroyNotify) core_unref);
+  g_source_attach (core->idle_watch, g_main_context_get_thread_default ());
+}
+
+/* The current attempt's I/O goes away. A body not read to its end is
+ * cancelled first, so closing it does not wait for the rest. */
+static void
+attempt_release_io (StreamCore *core)
+{
+  unwatch_idle (core);
   if (core->body != NULL)
     {
       if (!core->at_eof)
@@ -131,65 +186,11 @@ core_release_io (StreamCore *core)
       g_input_stream_close (core->body, NULL, NULL);
       g_clear_object (&core->body);
     }
+  g_clear_pointer (&core->sse, graphbit_sse_decoder_free);
+  g_clear_pointer (&core->ndjson, graphbit_ndjson_decoder_free);
+  g_clear_pointer (&core->whole_body, g_byte_array_unref);
   if (core->exchange != NULL)
     graphbit_http_exchange_end (core->exchange);
-}
-
-static void
-core_record (StreamCore         *core,
-             GraphbitLlmOutcome  outcome)
-{
-  gint64 duration_us = g_get_monotonic_time () - graphbit_http_exchange_get_started_at (core->exchange);
-
-  graphbit_llm_client_record_call (core->client, outcome, duration_us, 0,
-                                   core->acc.prompt_tokens, core->acc.completion_tokens);
-  if (core->debug)
-    graphbit_log_message (GRAPHBIT_LOG_DEBUG, "%s stream: %s after %.1f ms, %" G_GSIZE_FORMAT " bytes of text",
-                          core->codec->name,
-                          outcome == GRAPHBIT_LLM_OUTCOME_SUCCESS ? "finished"
-                          : outcome == GRAPHBIT_LLM_OUTCOME_CANCELLED ? "cancelled" : "failed",
-                          duration_us / 1000.0, core->acc.content->len);
-}
-
-/* Worker: the stream failed for good; @error is taken. Only the first
- * failure counts (a read cancelled by close() reports again). */
-static void
-core_fail (StreamCore *core,
-           GError     *error)
-{
-  gboolean sent = core->exchange != NULL && core->state != CORE_NEW;
-
-  if (core->state == CORE_FAILED || core->state == CORE_FINISHED)
-    {
-      g_error_free (error);
-      return;
-    }
-
-  if (error->domain == GRAPHBIT_ERROR)
-    {
-      graphbit_error_set_operation (error, "stream");
-      graphbit_error_set_provider (error, core->codec->name);
-      if (core->exchange != NULL)
-        graphbit_error_set_duration_ms (error, (g_get_monotonic_time ()
-                                                - graphbit_http_exchange_get_started_at (core->exchange)) / 1000);
-    }
-  core->state = CORE_FAILED;
-  core->failure = error;
-  if (sent)
-    core_record (core, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                         ? GRAPHBIT_LLM_OUTCOME_CANCELLED : GRAPHBIT_LLM_OUTCOME_FAILURE);
-  core_release_io (core);
-}
-
-/* Worker: the provider finished the answer and the body ended. */
-static void
-core_finish (StreamCore *core)
-{
-  core->state = CORE_FINISHED;
-  g_atomic_pointer_set (&core->response, graphbit_stream_accumulator_to_response (&core->acc));
-  g_atomic_int_set (&core->finished, TRUE);
-  core_record (core, GRAPHBIT_LLM_OUTCOME_SUCCESS);
-  core_release_io (core);
 }
 
 static void
@@ -201,19 +202,27 @@ next_op_free (NextOp *op)
   g_free (op);
 }
 
-/* Worker: answers the pending next() with @text (taken; NULL at the end)
- * or with @error (taken). */
+/* Answers the pending next() with @text (taken; NULL at the end) or with
+ * @error (taken). */
 static void
-next_op_return (NextOp *op,
-                char   *text,
-                GError *error)
+core_answer (StreamCore *core,
+             char       *text,
+             GError     *error)
 {
-  GTask *task = g_steal_pointer (&op->task);
+  NextOp *op = g_steal_pointer (&core->pending);
+  GTask *task;
 
-  if (op->core->exchange != NULL)
-    graphbit_http_exchange_disconnect_cancellable (op->core->exchange, op->cancellable, op->cancel_handler);
+  if (op == NULL)
+    {
+      g_free (text);
+      g_clear_error (&error);
+      return;
+    }
+  if (op->cancel_handler != 0)
+    g_cancellable_disconnect (op->cancellable, op->cancel_handler);
+  task = g_steal_pointer (&op->task);
   /* Cleared before returning, so the callback may call next() again. */
-  g_atomic_int_set (&op->core->busy, FALSE);
+  g_atomic_int_set (&core->busy, FALSE);
   if (error != NULL)
     g_task_return_error (task, error);
   else
@@ -222,40 +231,58 @@ next_op_return (NextOp *op,
   next_op_free (op);
 }
 
-static void
-next_op_fail (NextOp *op,
-              GError *error)
-{
-  core_fail (op->core, error);
-  if (op->core->state == CORE_FAILED)
-    next_op_return (op, NULL, g_error_copy (op->core->failure));
-  else
-    next_op_return (op, NULL, NULL);
-}
-
-/* Worker: an I/O callback that arrives after close() has no work left. */
+/* Hands over the text decoded so far, if any. */
 static gboolean
-next_op_closed_meanwhile (NextOp *op)
+core_deliver_pending_text (StreamCore *core)
 {
-  if (op->core->state != CORE_FAILED)
-    return FALSE;
-  next_op_return (op, NULL, g_error_copy (op->core->failure));
-  return TRUE;
-}
-
-/* Worker: hands over the text decoded so far, if any. */
-static gboolean
-next_op_deliver_pending_text (NextOp *op)
-{
-  GString *delta = op->core->acc.delta;
+  GString *delta = core->acc.delta;
   char *text;
 
   if (delta->len == 0)
     return FALSE;
   text = g_strndup (delta->str, delta->len);
   g_string_truncate (delta, 0);
-  next_op_return (op, text, NULL);
+  core->delivered_text = TRUE;
+  core_answer (core, text, NULL);
+  if (core->state == CORE_ACTIVE && core->body != NULL)
+    watch_idle (core);
   return TRUE;
+}
+
+/* The current attempt failed with @error (taken). Before any text reached
+ * the consumer the call may retry it; after, the failure is final. */
+static void
+attempt_failed (StreamCore *core,
+                GError     *error,
+                guint       status)
+{
+  GraphbitAttemptFailure failure = { 0 };
+  g_autoptr(SoupMessageHeaders) headers = g_steal_pointer (&core->failure_headers);
+  g_autofree char *body = NULL;
+
+  if (core->whole_body != NULL && core->whole_is_error)
+    body = g_strndup ((const char *) core->whole_body->data, core->whole_body->len);
+  attempt_release_io (core);
+
+  failure.error = error;
+  failure.status = status;
+  failure.headers = headers;
+  failure.body = body;
+  failure.response_started = core->delivered_text;
+  if (core->delivered_text)
+    graphbit_llm_call_end_with_error (core->call, g_error_copy (error));
+  else
+    graphbit_llm_call_attempt_failed (core->call, &failure);
+  g_error_free (error);
+}
+
+/* The provider finished the answer and the body ended. */
+static void
+attempt_finished (StreamCore *core)
+{
+  g_atomic_pointer_set (&core->response, graphbit_stream_accumulator_to_response (&core->acc));
+  attempt_release_io (core);
+  graphbit_llm_call_attempt_succeeded (core->call, core->acc.prompt_tokens, core->acc.completion_tokens);
 }
 
 static gboolean
@@ -290,7 +317,7 @@ core_feed (StreamCore  *core,
   return graphbit_ndjson_decoder_feed (core->ndjson, data, len, on_ndjson_line, core, error);
 }
 
-/* Worker: end of the body. A stream the provider did not finish was cut. */
+/* End of the body. A stream the provider did not finish was cut. */
 static gboolean
 core_feed_end (StreamCore  *core,
                GError     **error)
@@ -314,10 +341,9 @@ core_feed_end (StreamCore  *core,
   return TRUE;
 }
 
-/* Worker: a whole (non-event-stream) body has been read. */
+/* A whole (non-event-stream) body has been read. */
 static void
-core_whole_body_done (StreamCore *core,
-                      NextOp     *op)
+core_whole_body_done (StreamCore *core)
 {
   SoupMessage *msg = graphbit_http_exchange_get_message (core->exchange);
   const char *data = (const char *) core->whole_body->data;
@@ -330,7 +356,8 @@ core_whole_body_done (StreamCore *core,
       g_autofree char *message = core->codec->error_message (data, len);
       g_autoptr(GBytes) body = g_bytes_new (data, len);
 
-      next_op_fail (op, graphbit_http_error_from_status (msg, body, &core->options, core->codec->label, message));
+      attempt_failed (core, graphbit_http_error_from_status (msg, body, &core->options, core->codec->label, message),
+                      soup_message_get_status (msg));
       return;
     }
 
@@ -338,7 +365,7 @@ core_whole_body_done (StreamCore *core,
   response = core->codec->parse_response (data, len, &error);
   if (response == NULL)
     {
-      next_op_fail (op, error);
+      attempt_failed (core, error, 0);
       return;
     }
   graphbit_stream_accumulator_add_text (&core->acc, graphbit_llm_response_get_content (response));
@@ -348,9 +375,7 @@ core_whole_body_done (StreamCore *core,
   core->acc.prompt_tokens = graphbit_llm_response_get_prompt_tokens (response);
   core->acc.completion_tokens = graphbit_llm_response_get_completion_tokens (response);
   core->acc.finished = TRUE;
-  core_finish (core);
-  if (!next_op_deliver_pending_text (op))
-    next_op_return (op, NULL, NULL);
+  attempt_finished (core);
 }
 
 static void
@@ -358,19 +383,17 @@ on_read (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  NextOp *op = user_data;
-  StreamCore *core = op->core;
+  StreamCore *core = user_data;
   g_autoptr(GError) read_error = NULL;
   GError *error = NULL;
   gssize n;
 
   graphbit_http_exchange_disarm_timeout (core->exchange);
   n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &read_error);
-  if (next_op_closed_meanwhile (op))
-    return;
   if (n < 0)
     {
-      next_op_fail (op, graphbit_http_exchange_map_error (core->exchange, read_error));
+      attempt_failed (core, graphbit_http_exchange_map_error (core->exchange, read_error), 0);
+      core_unref (core);
       return;
     }
 
@@ -378,15 +401,12 @@ on_read (GObject      *source,
     {
       core->at_eof = TRUE;
       if (core->whole_body != NULL)
-        core_whole_body_done (core, op);
+        core_whole_body_done (core);
       else if (!core_feed_end (core, &error))
-        next_op_fail (op, error);
+        attempt_failed (core, error, 0);
       else
-        {
-          core_finish (core);
-          if (!next_op_deliver_pending_text (op))
-            next_op_return (op, NULL, NULL);
-        }
+        attempt_finished (core);
+      core_unref (core);
       return;
     }
 
@@ -395,33 +415,28 @@ on_read (GObject      *source,
       if (core->whole_body->len + n > MAX_ERROR_BODY)
         {
           /* Enough to report it; the rest is not needed. */
-          core->at_eof = TRUE;
-          core_whole_body_done (core, op);
+          core_whole_body_done (core);
+          core_unref (core);
           return;
         }
       g_byte_array_append (core->whole_body, core->buffer, n);
-      core_read (core, op);
-      return;
+      core_read (core);
     }
-
-  if (!core_feed (core, (const char *) core->buffer, n, &error))
-    {
-      next_op_fail (op, error);
-      return;
-    }
-  if (!next_op_deliver_pending_text (op))
-    core_read (core, op);
+  else if (!core_feed (core, (const char *) core->buffer, n, &error))
+    attempt_failed (core, error, 0);
+  else if (!core_deliver_pending_text (core))
+    core_read (core);
+  core_unref (core);
 }
 
-/* Worker: reads once more; the timer measures silence, so a slow stream
- * whose tokens keep flowing is never cut, a silent one is. */
+/* Reads once more; the timer measures silence, so a slow stream whose
+ * tokens keep flowing is never cut, a silent one is. */
 static void
-core_read (StreamCore *core,
-           NextOp     *op)
+core_read (StreamCore *core)
 {
   graphbit_http_exchange_arm_timeout (core->exchange);
   g_input_stream_read_async (core->body, core->buffer, sizeof core->buffer, G_PRIORITY_DEFAULT,
-                             graphbit_http_exchange_get_cancellable (core->exchange), on_read, op);
+                             graphbit_http_exchange_get_cancellable (core->exchange), on_read, core_ref (core));
 }
 
 static gboolean
@@ -440,105 +455,166 @@ on_sent (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  NextOp *op = user_data;
-  StreamCore *core = op->core;
+  StreamCore *core = user_data;
   SoupMessage *msg = graphbit_http_exchange_get_message (core->exchange);
   g_autoptr(GError) send_error = NULL;
+  guint status;
 
   graphbit_http_exchange_disarm_timeout (core->exchange);
   core->body = soup_session_send_finish (SOUP_SESSION (source), result, &send_error);
-  if (core->body != NULL && op->core->state == CORE_FAILED)
-    {
-      /* Closed while the headers were on their way. */
-      g_input_stream_close (core->body, NULL, NULL);
-      g_clear_object (&core->body);
-    }
-  if (next_op_closed_meanwhile (op))
-    return;
   if (core->body == NULL)
     {
-      next_op_fail (op, graphbit_http_exchange_map_error (core->exchange, send_error));
+      attempt_failed (core, graphbit_http_exchange_map_error (core->exchange, send_error), 0);
+      core_unref (core);
       return;
     }
 
   /* Errors before the first event come back as ordinary JSON bodies, even
    * for streamed requests: check the status and the type before parsing. */
-  core->state = CORE_OPEN;
-  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)) || !is_event_stream (msg))
+  status = soup_message_get_status (msg);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status) || !is_event_stream (msg))
     {
-      if (SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)) && !graphbit_http_is_json (msg))
+      if (SOUP_STATUS_IS_SUCCESSFUL (status) && !graphbit_http_is_json (msg))
         {
           const char *type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
 
-          next_op_fail (op, g_error_new (GRAPHBIT_ERROR, GRAPHBIT_ERROR_PROVIDER,
-                                         "%s stream: expected an event stream but got content type '%s'; "
-                                         "is the base URL an %s-compatible API?",
-                                         core->codec->label, type != NULL ? type : "(none)", core->codec->label));
+          attempt_failed (core, g_error_new (GRAPHBIT_ERROR, GRAPHBIT_ERROR_PROVIDER,
+                                             "%s stream: expected an event stream but got content type '%s'; "
+                                             "is the base URL an %s-compatible API?",
+                                             core->codec->label, type != NULL ? type : "(none)",
+                                             core->codec->label), 0);
+          core_unref (core);
           return;
         }
-      core->whole_is_error = !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg));
+      core->whole_is_error = !SOUP_STATUS_IS_SUCCESSFUL (status);
+      if (core->whole_is_error)
+        core->failure_headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
       core->whole_body = g_byte_array_new ();
-      core_read (core, op);
-      return;
     }
-
-  if (core->codec->stream_format == GRAPHBIT_STREAM_FORMAT_SSE)
+  else if (core->codec->stream_format == GRAPHBIT_STREAM_FORMAT_SSE)
     core->sse = graphbit_sse_decoder_new (0);
   else
     core->ndjson = graphbit_ndjson_decoder_new (0);
-  core_read (core, op);
+  core_read (core);
+  core_unref (core);
 }
 
-/* Worker: one next(). */
+/* Worker: the attempt's exchange starts. */
 static void
-core_pull (GraphbitHttpExchange *exchange,
-           gpointer              data)
+attempt_send (GraphbitHttpExchange *exchange,
+              gpointer              data)
 {
-  NextOp *op = data;
-  StreamCore *core = op->core;
+  StreamCore *core = data;
   GError *error = NULL;
 
+  if (!graphbit_http_exchange_begin (exchange, &error))
+    {
+      attempt_failed (core, error, 0);
+      return;
+    }
+  graphbit_http_exchange_arm_timeout (exchange);
+  soup_session_send_async (graphbit_http_exchange_get_session (exchange), graphbit_http_exchange_get_message (exchange),
+                           G_PRIORITY_DEFAULT, graphbit_http_exchange_get_cancellable (exchange), on_sent,
+                           core_ref (core));
+}
+
+/* One attempt of the call: a fresh message and exchange, the text of any
+ * failed earlier attempt forgotten (none of it reached the consumer). */
+static void
+stream_attempt (GraphbitLlmCall *call,
+                guint            timeout_ms,
+                gpointer         data)
+{
+  StreamCore *core = data;
+  GError *error = NULL;
+  SoupMessage *msg;
+
+  g_clear_pointer (&core->exchange, graphbit_http_exchange_unref);
+  core->at_eof = FALSE;
+  graphbit_stream_accumulator_clear (&core->acc);
+  graphbit_stream_accumulator_init (&core->acc);
+
+  msg = core->codec->build_request (core->config, core->request, TRUE, &error);
+  core->options.timeout_ms = timeout_ms;
+  if (msg != NULL)
+    core->exchange = graphbit_http_exchange_new (msg, &core->options, &error);
+  if (core->exchange == NULL)
+    {
+      graphbit_llm_call_end_with_error (call, error);
+      return;
+    }
+  graphbit_http_exchange_connect_cancellable (core->exchange, graphbit_llm_call_get_cancellable (call));
+  graphbit_http_exchange_invoke (core->exchange, attempt_send, core_ref (core), (GDestroyNotify) core_unref);
+}
+
+/* The call is over. On success the answer is complete; otherwise the
+ * stream fails for good. */
+static void
+stream_done (GraphbitLlmCall *call,
+             GError          *error,
+             gpointer         data)
+{
+  StreamCore *core = data;
+
+  if (core->debug)
+    graphbit_log_message (GRAPHBIT_LOG_DEBUG, "%s stream: %s, %" G_GSIZE_FORMAT " bytes of text",
+                          core->codec->name, error == NULL ? "finished" : error->message,
+                          core->acc.content->len);
+
+  if (error == NULL)
+    {
+      core->state = CORE_FINISHED;
+      g_atomic_int_set (&core->finished, TRUE);
+      if (!core_deliver_pending_text (core))
+        core_answer (core, NULL, NULL);
+      return;
+    }
+  core->state = CORE_FAILED;
+  core->failure = error;
+  core_answer (core, NULL, g_error_copy (error));
+}
+
+/* One next(), on the thread that runs the stream now. */
+static void
+core_pull (StreamCore *core)
+{
   switch (core->state)
     {
-    case CORE_NEW:
-      if (!graphbit_http_exchange_begin (exchange, &error))
-        {
-          next_op_fail (op, error);
-          return;
-        }
-      core->state = CORE_OPENING;
-      graphbit_http_exchange_arm_timeout (exchange);
-      soup_session_send_async (graphbit_http_exchange_get_session (exchange),
-                               graphbit_http_exchange_get_message (exchange), G_PRIORITY_DEFAULT,
-                               graphbit_http_exchange_get_cancellable (exchange), on_sent, op);
-      return;
-    case CORE_OPEN:
-      if (!next_op_deliver_pending_text (op))
-        core_read (core, op);
+    case CORE_ACTIVE:
+      unwatch_idle (core);
+      if (core->body == NULL)
+        /* Aborted while idle: the failure is on its way to stream_done(). */
+        return;
+      if (!core_deliver_pending_text (core))
+        core_read (core);
       return;
     case CORE_FINISHED:
-      next_op_return (op, NULL, NULL);
+      core_answer (core, NULL, NULL);
       return;
     case CORE_FAILED:
-      next_op_return (op, NULL, g_error_copy (core->failure));
+      core_answer (core, NULL, g_error_copy (core->failure));
       return;
-    case CORE_OPENING:
+    case CORE_NEW:
     default:
       g_assert_not_reached ();
     }
 }
 
-/* Worker: the stream was closed or dropped before its end. */
 static void
-core_abandon (GraphbitHttpExchange *exchange,
-              gpointer              data)
+pull_on_worker (GraphbitHttpExchange *exchange,
+                gpointer              data)
+{
+  core_pull (data);
+}
+
+static void
+on_next_cancelled (GCancellable *cancellable,
+                   gpointer      data)
 {
   StreamCore *core = data;
 
-  if (core->state == CORE_FINISHED || core->state == CORE_FAILED)
-    return;
-  core_fail (core, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The %s stream was closed before its end",
-                                core->codec->label));
+  /* Aborts the attempt, or the retry wait, the next() is waiting on. */
+  g_cancellable_cancel (graphbit_llm_call_get_cancellable (core->call));
 }
 
 static void
@@ -575,20 +651,19 @@ graphbit_llm_stream_init (GraphbitLlmStream *self)
 
 GraphbitLlmStream *
 graphbit_llm_stream_new (GraphbitLlmClient         *client,
-                         const GraphbitLlmCodec    *codec,
-                         SoupMessage               *msg,
-                         const GraphbitHttpOptions *options,
-                         gboolean                   debug)
+                         GraphbitLlmRequest        *request,
+                         const GraphbitHttpOptions *options)
 {
   GraphbitLlmStream *self = g_object_new (GRAPHBIT_TYPE_LLM_STREAM, NULL);
   StreamCore *core = g_atomic_rc_box_new0 (StreamCore);
 
-  core->codec = codec;
   core->client = g_object_ref (client);
+  core->config = g_object_ref (graphbit_llm_client_get_config (client));
+  core->request = g_object_ref (request);
+  core->codec = graphbit_llm_client_get_codec (client);
   core->options = *options;
   core->options.operation = "stream";
-  core->debug = debug;
-  core->msg = msg;
+  core->debug = graphbit_llm_client_get_debug (client);
   core->state = CORE_NEW;
   graphbit_stream_accumulator_init (&core->acc);
   self->core = core;
@@ -607,10 +682,12 @@ graphbit_llm_stream_new (GraphbitLlmClient         *client,
  *
  * The request is sent by the first `next`, and the network is read only
  * when the next chunk is asked for. One `next` may be in progress at a
- * time. Cancelling a `next` (or closing the stream, or dropping the last
- * reference) aborts the HTTP exchange; the stream then reports
- * %G_IO_ERROR_CANCELLED. An error the provider sends inside the stream,
- * or a connection closed before the provider finished, is a typed
+ * time. A failure before any text arrived is retried like any call (the
+ * `next` just takes longer); after that, failures are final, so no text
+ * is ever delivered twice. Cancelling a `next` (or closing the stream, or
+ * dropping the last reference) aborts the HTTP exchange; the stream then
+ * reports %G_IO_ERROR_CANCELLED. An error the provider sends inside the
+ * stream, or a connection closed before the provider finished, is a typed
  * %GRAPHBIT_ERROR.
  */
 
@@ -633,7 +710,6 @@ graphbit_llm_stream_next_async (GraphbitLlmStream   *self,
 {
   StreamCore *core;
   g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
   NextOp *op;
 
   g_return_if_fail (GRAPHBIT_IS_LLM_STREAM (self));
@@ -651,24 +727,29 @@ graphbit_llm_stream_next_async (GraphbitLlmStream   *self,
       return;
     }
 
-  if (core->exchange == NULL)
-    {
-      /* The first next(): send the request. */
-      core->exchange = graphbit_http_exchange_new (g_steal_pointer (&core->msg), &core->options, &error);
-      if (core->exchange == NULL)
-        {
-          g_atomic_int_set (&core->busy, FALSE);
-          g_task_return_error (task, error);
-          return;
-        }
-    }
-
   op = g_new0 (NextOp, 1);
   op->core = core_ref (core);
   op->task = g_steal_pointer (&task);
   op->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  op->cancel_handler = graphbit_http_exchange_connect_cancellable (core->exchange, cancellable);
-  graphbit_http_exchange_invoke (core->exchange, core_pull, op, NULL);
+  core->pending = op;
+
+  if (core->state == CORE_NEW)
+    {
+      /* The first next(): the call starts, and its first attempt sends. */
+      core->state = CORE_ACTIVE;
+      core->call = graphbit_llm_call_new (core->client, "stream", NULL, stream_attempt, stream_done, core);
+      if (cancellable != NULL)
+        op->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_next_cancelled), core, NULL);
+      graphbit_llm_call_start (core->call);
+      return;
+    }
+
+  if (cancellable != NULL && core->call != NULL)
+    op->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_next_cancelled), core, NULL);
+  if (core->exchange != NULL && core->state == CORE_ACTIVE)
+    graphbit_http_exchange_invoke (core->exchange, pull_on_worker, core_ref (core), (GDestroyNotify) core_unref);
+  else
+    core_pull (core);
 }
 
 /**
@@ -735,7 +816,8 @@ graphbit_llm_stream_next (GraphbitLlmStream  *self,
  * Stops the stream: if the answer is not complete yet, the HTTP exchange
  * is aborted (the connection is not reused) and later `next` calls report
  * %G_IO_ERROR_CANCELLED. Closing a finished stream does nothing. Dropping
- * the last reference closes the stream too.
+ * the last reference closes the stream too. Not to be called while a
+ * `next` of another thread is being started.
  */
 void
 graphbit_llm_stream_close (GraphbitLlmStream *self)
@@ -745,10 +827,11 @@ graphbit_llm_stream_close (GraphbitLlmStream *self)
   g_return_if_fail (GRAPHBIT_IS_LLM_STREAM (self));
 
   core = self->core;
-  if (core == NULL || core->exchange == NULL || g_atomic_int_get (&core->finished))
+  if (core == NULL || core->call == NULL || g_atomic_int_get (&core->finished))
     return;
-  graphbit_http_exchange_abort (core->exchange);
-  graphbit_http_exchange_invoke (core->exchange, core_abandon, core_ref (core), (GDestroyNotify) core_unref);
+  /* Cancels whatever runs now: an attempt, a read, a retry wait, or the
+   * idle exchange between two next() calls (its watch ends the call). */
+  g_cancellable_cancel (graphbit_llm_call_get_cancellable (core->call));
 }
 
 /**
