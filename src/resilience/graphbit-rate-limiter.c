@@ -76,9 +76,10 @@ waiting_locked (GraphbitRateLimiter *limiter,
 {
   guint waiting = g_queue_get_length (&limiter->waiters);
 
-  /* Calls admitted but still waiting for their start time. */
+  /* Calls admitted but still waiting for their start time: those
+   * scheduled after now, 1/rate apart before next_start. */
   if (limiter->rate > 0 && limiter->next_start > now)
-    waiting += (guint) ceil ((limiter->next_start - now) * limiter->rate / G_USEC_PER_SEC);
+    waiting += (guint) ceil ((limiter->next_start - now) * limiter->rate / G_USEC_PER_SEC) - 1;
   return waiting;
 }
 
