@@ -30,8 +30,9 @@ error_type (guint status)
 }
 
 static GBytes *
-anthropic_error_body (guint       status,
-                      const char *message)
+anthropic_error_body (guint             status,
+                      const char       *message,
+                      const Directives *d)
 {
   g_autoptr(JsonObject) root = json_object_new ();
   JsonObject *error = json_object_new ();
@@ -56,10 +57,27 @@ anthropic_error_headers (SoupMessageHeaders *headers,
   soup_message_headers_replace (headers, "x-should-retry", retry ? "true" : "false");
 }
 
+/* mock:rate_reset: no requests left until a time, not a duration as with
+ * OpenAI: an RFC 3339 UTC timestamp in whole seconds, rounded up so that
+ * it is never earlier than the duration says (capped at about 68 years,
+ * which GDateTime can still represent). */
+static void
+anthropic_rate_limit_headers (SoupMessageHeaders *headers,
+                              guint64             reset_ms)
+{
+  gint64 reset_us = g_get_real_time () + (gint64) MIN (reset_ms, (guint64) G_MAXINT32 * 1000) * 1000;
+  g_autoptr(GDateTime) reset = g_date_time_new_from_unix_utc ((reset_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+  g_autofree char *text = g_date_time_format (reset, "%Y-%m-%dT%H:%M:%SZ");
+
+  soup_message_headers_replace (headers, "anthropic-ratelimit-requests-remaining", "0");
+  soup_message_headers_replace (headers, "anthropic-ratelimit-requests-reset", text);
+}
+
 static const MockDialect anthropic_dialect = {
   .error_content_type = "application/json",
   .error_body = anthropic_error_body,
   .error_headers = anthropic_error_headers,
+  .rate_limit_headers = anthropic_rate_limit_headers,
 };
 
 static JsonObject *
@@ -295,6 +313,7 @@ mock_anthropic_messages (Mock              *mock,
   input_tokens = mock_count_words (system);
   last_user = mock_conversation_read (mock_json_array (root, "messages"), &input_tokens);
   mock_directives_parse (last_user, &d);
+  mock_faults_attempt (mock, last_user, &d);
   if (mock_reply_directed (mock, msg, &anthropic_dialect, &d))
     return;
 

@@ -22,6 +22,35 @@ parse_count (const char *value)
   return (guint) MIN (g_ascii_strtoull (value, NULL, 10), G_MAXINT);
 }
 
+/* -1 for a value that is not a number, so the directive counts as absent. */
+static gint64
+parse_count64 (const char *value)
+{
+  char *end;
+  guint64 n = g_ascii_strtoull (value, &end, 10);
+
+  return end == value ? -1 : (gint64) MIN (n, (guint64) G_MAXINT64);
+}
+
+static gint
+parse_bool (const char *value)
+{
+  if (g_str_equal (value, "true") || g_str_equal (value, "1"))
+    return TRUE;
+  if (g_str_equal (value, "false") || g_str_equal (value, "0"))
+    return FALSE;
+  return -1;
+}
+
+/* A probability, clamped to [0, 1]: anything but a positive number is 0. */
+static gdouble
+parse_probability (const char *value)
+{
+  gdouble p = g_ascii_strtod (value, NULL);
+
+  return p > 0 ? MIN (p, 1.0) : 0;
+}
+
 static void
 set_string (char       **field,
             const char  *value)
@@ -67,6 +96,29 @@ mock_directives_parse (const char *text,
         d->chunk_bytes = parse_count (value);
       else if (g_str_equal (name, "cut_after"))
         d->cut_after = (gint) parse_count (value);
+      else if (g_str_equal (name, "fault"))
+        {
+          /* Said on stderr: a misspelt kind would go unnoticed otherwise. */
+          if (!mock_fault_from_name (value, &d->fault))
+            g_printerr ("graphbit-mock-provider: unknown fault kind '%s', ignored\n", value);
+        }
+      else if (g_str_equal (name, "fail_first"))
+        d->fail_first = (gint) parse_count (value);
+      else if (g_str_equal (name, "fault_rate"))
+        d->fault_rate = parse_probability (value);
+      else if (g_str_equal (name, "seed"))
+        {
+          d->seeded = TRUE;
+          d->seed = g_ascii_strtoull (value, NULL, 10);
+        }
+      else if (g_str_equal (name, "retry_after_ms"))
+        d->retry_after_ms = parse_count64 (value);
+      else if (g_str_equal (name, "should_retry"))
+        d->should_retry = parse_bool (value);
+      else if (g_str_equal (name, "rate_reset"))
+        d->rate_reset_ms = parse_count64 (value);
+      else if (g_str_equal (name, "quota"))
+        d->quota = parse_bool (value) == TRUE;
     }
 }
 

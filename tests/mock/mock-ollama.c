@@ -16,8 +16,9 @@
 #define JSON_UTF8 "application/json; charset=utf-8"
 
 static GBytes *
-ollama_error_body (guint       status,
-                   const char *message)
+ollama_error_body (guint             status,
+                   const char       *message,
+                   const Directives *d)
 {
   g_autoptr(JsonObject) root = json_object_new ();
   char *json;
@@ -203,7 +204,10 @@ handle_generation (Mock              *mock,
       return;
     }
   if (prompt != NULL)
-    mock_directives_parse (prompt, &d);
+    {
+      mock_directives_parse (prompt, &d);
+      mock_faults_attempt (mock, prompt, &d);
+    }
   if (d.status == 404 && d.fixture == NULL)
     {
       reply_model_not_found (mock, msg, answer.model, ", try pulling it first", &d);

@@ -10,20 +10,29 @@
 
 #include "mock-private.h"
 
+/* A 429 is a rate limit, which clients retry, or with mock:quota=1 an
+ * exhausted quota, which they must not: a billing matter. */
 static GBytes *
-openai_error_body (guint       status,
-                   const char *message)
+openai_error_body (guint             status,
+                   const char       *message,
+                   const Directives *d)
 {
   g_autoptr(JsonObject) root = json_object_new ();
   JsonObject *error = json_object_new ();
+  gboolean quota = status == 429 && d->quota;
   char *json;
 
-  json_object_set_string_member (error, "message", message);
+  json_object_set_string_member (error, "message",
+                                 quota ? "You exceeded your current quota, please check your plan and billing "
+                                         "details. For more information on this error, read the docs: "
+                                         "https://platform.openai.com/docs/guides/error-codes/api-errors."
+                                       : message);
   json_object_set_string_member (error, "type",
-                                 status == 429 ? "requests" : status >= 500 ? "server_error" : "invalid_request_error");
+                                 quota ? "insufficient_quota"
+                                 : status == 429 ? "requests" : status >= 500 ? "server_error" : "invalid_request_error");
   json_object_set_null_member (error, "param");
   if (status == 429)
-    json_object_set_string_member (error, "code", "rate_limit_exceeded");
+    json_object_set_string_member (error, "code", quota ? "insufficient_quota" : "rate_limit_exceeded");
   else
     json_object_set_null_member (error, "code");
   json_object_set_object_member (root, "error", error);
@@ -31,9 +40,56 @@ openai_error_body (guint       status,
   return g_bytes_new_take (json, strlen (json));
 }
 
+/* A duration as Go's time.Duration.String() writes it, which is how OpenAI
+ * sends its resets: "120ms", "1.5s", "6m0s", "1h0m0s". */
+static char *
+go_duration (guint64 ms)
+{
+  GString *text;
+  guint64 hours = ms / 3600000, minutes = ms / 60000 % 60, seconds = ms / 1000 % 60;
+  guint millis = (guint) (ms % 1000);
+
+  if (ms == 0)
+    return g_strdup ("0s");
+  if (ms < 1000)
+    return g_strdup_printf ("%ums", millis);
+
+  text = g_string_new (NULL);
+  if (hours > 0)
+    g_string_append_printf (text, "%" G_GUINT64_FORMAT "h", hours);
+  if (hours > 0 || minutes > 0)
+    g_string_append_printf (text, "%" G_GUINT64_FORMAT "m", minutes);
+  g_string_append_printf (text, "%" G_GUINT64_FORMAT, seconds);
+  if (millis > 0)
+    {
+      char fraction[5];
+
+      /* Go leaves out the trailing zeros of the fraction. */
+      g_snprintf (fraction, sizeof fraction, ".%03u", millis);
+      for (gsize end = strlen (fraction); fraction[end - 1] == '0'; end--)
+        fraction[end - 1] = '\0';
+      g_string_append (text, fraction);
+    }
+  g_string_append_c (text, 's');
+  return g_string_free (text, FALSE);
+}
+
+/* mock:rate_reset: no requests left, and when both limits reset. */
+static void
+openai_rate_limit_headers (SoupMessageHeaders *headers,
+                           guint64             reset_ms)
+{
+  g_autofree char *reset = go_duration (reset_ms);
+
+  soup_message_headers_replace (headers, "x-ratelimit-remaining-requests", "0");
+  soup_message_headers_replace (headers, "x-ratelimit-reset-requests", reset);
+  soup_message_headers_replace (headers, "x-ratelimit-reset-tokens", reset);
+}
+
 const MockDialect mock_openai_dialect = {
   .error_content_type = "application/json",
   .error_body = openai_error_body,
+  .rate_limit_headers = openai_rate_limit_headers,
 };
 
 static JsonObject *
@@ -248,6 +304,7 @@ mock_openai_chat (Mock              *mock,
 
   last_user = mock_conversation_read (messages, &prompt_words);
   mock_directives_parse (last_user, &d);
+  mock_faults_attempt (mock, last_user, &d);
   if (mock_reply_directed (mock, msg, &mock_openai_dialect, &d))
     return;
 

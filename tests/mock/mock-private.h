@@ -10,12 +10,26 @@
 
 G_BEGIN_DECLS
 
+/* The faults mock:fault=KIND injects (mock-faults.c); NONE: an answer. */
+typedef enum
+{
+  MOCK_FAULT_NONE,
+  MOCK_FAULT_STATUS,
+  MOCK_FAULT_CLOSE,
+  MOCK_FAULT_RESET,
+  MOCK_FAULT_HANG,
+  MOCK_FAULT_CUT,
+  MOCK_FAULT_SLOW,
+  MOCK_N_FAULTS
+} MockFault;
+
 /* The server's state and what it has seen, for GET /_mock/stats. */
 typedef struct
 {
   GMainLoop *loop;
   char *fixtures_dir;
-  GHashTable *sockets;         /* GSocket* (weak) → NULL: connections alive */
+  GHashTable *sockets;         /* GSocket* (weak) → busy: connections alive,
+                                * busy while a request is being answered */
   guint64 connections_total;
   guint64 requests;
   guint64 completed;
@@ -30,6 +44,12 @@ typedef struct
   const char *last_route;
   JsonNode *last_headers;      /* object: name → value, secrets redacted */
   guint64 completion_counter;
+  GHashTable *attempts;        /* attempt key ("route\ntext") → attempts */
+  guint64 attempts_total;
+  guint64 faults_injected[MOCK_N_FAULTS];
+  guint64 hangs;
+  guint64 seed;                /* --seed, for the global PRNG */
+  guint64 prng_draws;          /* draws from the global PRNG since a reset */
 } Mock;
 
 /* The mock:NAME=VALUE words of the last user message. */
@@ -44,9 +64,19 @@ typedef struct
   guint token_delay_ms;
   guint chunk_bytes;
   gint cut_after;              /* -1: not given */
+  MockFault fault;             /* once resolved: the fault of this attempt */
+  gint fail_first;             /* -1: not given */
+  gdouble fault_rate;          /* < 0: not given */
+  gboolean seeded;
+  guint64 seed;
+  gint64 retry_after_ms;       /* -1: not given */
+  gint should_retry;           /* -1: not given, else a boolean */
+  gint64 rate_reset_ms;        /* -1: not given */
+  gboolean quota;
 } Directives;
 
-#define MOCK_DIRECTIVES_INIT { .tokens = -1, .cut_after = -1 }
+#define MOCK_DIRECTIVES_INIT { .tokens = -1, .cut_after = -1, .fail_first = -1, .fault_rate = -1, \
+                               .retry_after_ms = -1, .should_retry = -1, .rate_reset_ms = -1 }
 
 void       mock_directives_parse  (const char       *text,
                                    Directives       *d);
@@ -83,14 +113,35 @@ guint       mock_count_words          (const char        *text);
 char       *mock_conversation_read    (JsonArray         *messages,
                                        guint             *words);
 
-/* Writing replies (mock-reply.c). A provider's error shape. */
+/* Faults (mock-faults.c). */
+gboolean    mock_fault_from_name  (const char       *name,
+                                   MockFault        *fault);
+void        mock_faults_init      (Mock             *mock,
+                                   guint64           seed);
+void        mock_faults_reset     (Mock             *mock);
+void        mock_faults_clear     (Mock             *mock);
+void        mock_faults_attempt   (Mock             *mock,
+                                   const char       *prompt,
+                                   Directives       *d);
+guint64     mock_faults_attempts  (Mock             *mock,
+                                   const char       *route,
+                                   const char       *text);
+void        mock_faults_stats     (Mock             *mock,
+                                   JsonObject       *stats);
+
+/* Writing replies (mock-reply.c). A provider's error shape: its body
+ * (@d may ask for a variant), the headers of every error, and the headers
+ * that say when a rate limit resets (NULL if the provider sends none). */
 typedef struct
 {
   const char *error_content_type;
-  GBytes   *(*error_body)    (guint               status,
-                              const char         *message);
-  void      (*error_headers) (SoupMessageHeaders *headers,
-                              guint               status);
+  GBytes   *(*error_body)         (guint               status,
+                                   const char         *message,
+                                   const Directives   *d);
+  void      (*error_headers)      (SoupMessageHeaders *headers,
+                                   guint               status);
+  void      (*rate_limit_headers) (SoupMessageHeaders *headers,
+                                   guint64             reset_ms);
 } MockDialect;
 
 typedef struct _MockReply MockReply;

@@ -12,11 +12,16 @@
  * one to the socket, and token_delay_ms after that. While the exchange waits
  * (for delay_ms, or between pieces) libsoup does not read the connection,
  * so a watch on the socket notices a client that goes away.
+ *
+ * The faults that mock-faults.c decides are produced here too: "slow" and
+ * "cut" shape a reply (mock_reply_send()); "close", "reset" and "hang" send
+ * no reply at all (mock_reply_withhold()).
  */
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "mock-private.h"
 
@@ -27,6 +32,8 @@ struct _MockReply
   guint status;
   char *content_type;
   char *retry_after;
+  gint64 retry_after_ms;       /* -1: none */
+  MockFault fault;             /* close, reset or hang: withheld */
   GPtrArray *events;           /* GBytes*, none of them empty */
   gboolean streamed;
   guint delay_ms;
@@ -58,6 +65,7 @@ mock_reply_new (Mock              *mock,
   reply->content_type = g_strdup (content_type);
   reply->events = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   reply->cut_after = -1;
+  reply->retry_after_ms = -1;
   return reply;
 }
 
@@ -147,13 +155,28 @@ cut_is_due (MockReply *reply)
 
 /* Closes the connection under libsoup, without the end of the body: its
  * next write fails, and it finishes the message and drops the connection
- * itself. */
+ * itself. A shutdown is a clean close (FIN); with @reset, a close with a
+ * zero linger time resets the connection instead (RST), and the client
+ * sees ECONNRESET. */
 static void
-drop_connection (MockReply *reply)
+drop_connection (MockReply *reply,
+                 gboolean   reset)
 {
+  GSocket *socket = soup_server_message_get_socket (reply->msg);
+
   reply->ended = TRUE;
   g_clear_handle_id (&reply->timer, g_source_remove);
-  g_socket_shutdown (soup_server_message_get_socket (reply->msg), TRUE, TRUE, NULL);
+  /* Before the close: the watch must not poll a closed descriptor. */
+  stop_watching (reply);
+  if (reset)
+    {
+      struct linger linger = { .l_onoff = 1, .l_linger = 0 };
+
+      setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
+      g_socket_close (socket, NULL);
+    }
+  else
+    g_socket_shutdown (socket, TRUE, TRUE, NULL);
   queue_body_end (reply);
   soup_server_message_unpause (reply->msg);
 }
@@ -169,7 +192,7 @@ write_next_piece (MockReply *reply)
     {
       /* The client sees the connection close mid-stream. */
       reply->mock->streams_cut++;
-      drop_connection (reply);
+      drop_connection (reply, FALSE);
       return;
     }
 
@@ -258,6 +281,12 @@ begin (MockReply *reply)
   reply->began = TRUE;
   if (reply->retry_after != NULL)
     soup_message_headers_replace (headers, "Retry-After", reply->retry_after);
+  if (reply->retry_after_ms >= 0)
+    {
+      g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, reply->retry_after_ms);
+
+      soup_message_headers_replace (headers, "retry-after-ms", value);
+    }
   soup_server_message_set_status (reply->msg, reply->status, NULL);
 
   if (!reply->streamed)
@@ -339,7 +368,7 @@ on_socket_readable (GSocket      *socket,
 
   /* The client is gone: so is the connection, rather than kept alive. */
   reply->mock->disconnected_early++;
-  drop_connection (reply);
+  drop_connection (reply, FALSE);
   return G_SOURCE_REMOVE;
 }
 
@@ -352,6 +381,40 @@ watch_for_hangup (MockReply *reply)
   g_source_attach (reply->hangup_watch, NULL);
 }
 
+/* From here on the reply lives as long as the exchange. */
+static void
+follow_exchange (MockReply *reply)
+{
+  g_signal_connect (reply->msg, "wrote-headers", G_CALLBACK (on_wrote_headers), reply);
+  g_signal_connect (reply->msg, "wrote-chunk", G_CALLBACK (on_wrote_chunk), reply);
+  g_signal_connect (reply->msg, "wrote-body", G_CALLBACK (on_wrote_body), reply);
+  g_signal_connect (reply->msg, "finished", G_CALLBACK (on_finished), reply);
+  watch_for_hangup (reply);
+}
+
+/* Where a cut fault cuts when mock:cut_after does not say: after half the
+ * events, at least one. A body written whole is a single event, so it is
+ * split in two halves first: the client gets the first. */
+static void
+cut_halfway (MockReply *reply)
+{
+  if (reply->events->len == 1 && g_bytes_get_size (reply->events->pdata[0]) >= 2)
+    {
+      g_autoptr(GBytes) whole = g_bytes_ref (reply->events->pdata[0]);
+      gsize half = g_bytes_get_size (whole) / 2;
+
+      g_ptr_array_set_size (reply->events, 0);
+      add_take (reply, g_bytes_new_from_bytes (whole, 0, half));
+      add_take (reply, g_bytes_new_from_bytes (whole, half, g_bytes_get_size (whole) - half));
+    }
+  reply->cut_after = MAX (1, (gint) reply->events->len / 2);
+}
+
+/* Default pacing of the "slow" fault: a stream that is live but slow, or a
+ * whole answer whose headers come late. */
+#define SLOW_TOKEN_DELAY_MS 200
+#define SLOW_DELAY_MS 2000
+
 /* Writes the reply as the directives say; takes @reply. */
 void
 mock_reply_send (MockReply        *reply,
@@ -362,7 +425,16 @@ mock_reply_send (MockReply        *reply,
   reply->chunk_bytes = d->chunk_bytes;
   reply->cut_after = d->cut_after;
   reply->retry_after = g_strdup (d->retry_after);
-  if (d->chunk_bytes > 0 || d->token_delay_ms > 0 || d->cut_after >= 0)
+  reply->retry_after_ms = d->retry_after_ms;
+  /* Until the shaping below, reply->streamed says whether the provider
+   * streams this answer. */
+  if (d->fault == MOCK_FAULT_SLOW && reply->streamed)
+    reply->token_delay_ms = d->token_delay_ms > 0 ? d->token_delay_ms : SLOW_TOKEN_DELAY_MS;
+  else if (d->fault == MOCK_FAULT_SLOW)
+    reply->delay_ms = d->delay_ms > 0 ? d->delay_ms : SLOW_DELAY_MS;
+  if (d->fault == MOCK_FAULT_CUT && reply->cut_after < 0)
+    cut_halfway (reply);
+  if (reply->chunk_bytes > 0 || reply->token_delay_ms > 0 || reply->cut_after >= 0)
     reply->streamed = TRUE;
 
   if (reply->delay_ms == 0 && !reply->streamed)
@@ -372,12 +444,7 @@ mock_reply_send (MockReply        *reply,
       return;
     }
 
-  /* From here on the reply lives as long as the exchange. */
-  g_signal_connect (reply->msg, "wrote-headers", G_CALLBACK (on_wrote_headers), reply);
-  g_signal_connect (reply->msg, "wrote-chunk", G_CALLBACK (on_wrote_chunk), reply);
-  g_signal_connect (reply->msg, "wrote-body", G_CALLBACK (on_wrote_body), reply);
-  g_signal_connect (reply->msg, "finished", G_CALLBACK (on_finished), reply);
-  watch_for_hangup (reply);
+  follow_exchange (reply);
   if (reply->delay_ms > 0)
     {
       soup_server_message_pause (reply->msg);
@@ -386,6 +453,44 @@ mock_reply_send (MockReply        *reply,
     }
   else
     begin (reply);
+}
+
+static gboolean
+is_withheld (MockFault fault)
+{
+  return fault == MOCK_FAULT_CLOSE || fault == MOCK_FAULT_RESET || fault == MOCK_FAULT_HANG;
+}
+
+static gboolean
+on_withheld (gpointer data)
+{
+  MockReply *reply = data;
+
+  reply->timer = 0;
+  drop_connection (reply, reply->fault == MOCK_FAULT_RESET);
+  return G_SOURCE_REMOVE;
+}
+
+/* Answers with nothing, as @fault says. libsoup has read the
+ * whole request; the message waits, paused, and the connection is then
+ * closed ("close") or reset ("reset") before any byte of a reply, or left
+ * open with nothing sent ("hang") until the client goes away: the watch
+ * counts that in disconnected_early. */
+static void
+mock_reply_withhold (Mock              *mock,
+                     SoupServerMessage *msg,
+                     MockFault          fault)
+{
+  /* Never begun: no status or header of it is sent. */
+  MockReply *reply = mock_reply_new (mock, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "text/plain");
+
+  reply->fault = fault;
+  follow_exchange (reply);
+  soup_server_message_pause (msg);
+  reply->paused = TRUE;
+  /* Not from the handler: libsoup is still in its reading loop there. */
+  if (fault != MOCK_FAULT_HANG)
+    reply->timer = g_timeout_add (0, on_withheld, reply);
 }
 
 void
@@ -416,13 +521,24 @@ mock_reply_json (Mock              *mock,
   mock_reply_bytes (mock, msg, status, content_type, body, d);
 }
 
+/* The headers of an error: the provider's own, then those the directives
+ * ask for (mock:should_retry overrides the provider's x-should-retry). */
 static void
 add_error_headers (SoupServerMessage *msg,
                    const MockDialect *dialect,
-                   guint              status)
+                   guint              status,
+                   const Directives  *d)
 {
-  if (dialect->error_headers != NULL && status >= 400)
-    dialect->error_headers (soup_server_message_get_response_headers (msg), status);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  if (status < 400)
+    return;
+  if (dialect->error_headers != NULL)
+    dialect->error_headers (headers, status);
+  if (d->should_retry >= 0)
+    soup_message_headers_replace (headers, "x-should-retry", d->should_retry ? "true" : "false");
+  if (d->rate_reset_ms >= 0 && dialect->rate_limit_headers != NULL)
+    dialect->rate_limit_headers (headers, (guint64) d->rate_reset_ms);
 }
 
 void
@@ -433,9 +549,9 @@ mock_reply_error (Mock              *mock,
                   const char        *message,
                   const Directives  *d)
 {
-  g_autoptr(GBytes) body = dialect->error_body (status, message);
+  g_autoptr(GBytes) body = dialect->error_body (status, message, d);
 
-  add_error_headers (msg, dialect, status);
+  add_error_headers (msg, dialect, status, d);
   mock_reply_bytes (mock, msg, status, dialect->error_content_type, body, d);
 }
 
@@ -505,14 +621,19 @@ fixture_content_type (const char *path)
   return "application/json";
 }
 
-/* Answers as mock:fixture or mock:status ask, if they do; FALSE if the
- * provider should answer itself. */
+/* Answers as mock:fixture or mock:status ask, or withholds the answer as a
+ * fault asks, if they do; FALSE if the provider should answer itself. */
 gboolean
 mock_reply_directed (Mock              *mock,
                      SoupServerMessage *msg,
                      const MockDialect *dialect,
                      const Directives  *d)
 {
+  if (is_withheld (d->fault))
+    {
+      mock_reply_withhold (mock, msg, d->fault);
+      return TRUE;
+    }
   if (d->fixture != NULL)
     {
       g_autoptr(GError) error = NULL;
@@ -525,7 +646,7 @@ mock_reply_directed (Mock              *mock,
           mock_reply_error (mock, msg, dialect, 500, error->message, d);
           return TRUE;
         }
-      add_error_headers (msg, dialect, status);
+      add_error_headers (msg, dialect, status, d);
       reply = mock_reply_new (mock, msg, status, fixture_content_type (d->fixture));
       add_fixture_events (reply, body, d->fixture);
       mock_reply_send (reply, d);
