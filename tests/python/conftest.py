@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -32,6 +33,12 @@ class MockProvider:
     def stats(self) -> dict:
         with urllib.request.urlopen(self.url + "/_mock/stats", timeout=10) as response:
             return json.loads(response.read())
+
+    def attempts(self, prompt: str) -> int:
+        """How many attempts the mock saw for one logical request (its prompt)."""
+        query = urllib.parse.urlencode({"key": prompt})
+        with urllib.request.urlopen(f"{self.url}/_mock/attempts?{query}", timeout=10) as response:
+            return json.loads(response.read())["attempts"]
 
     def last_request(self) -> dict:
         return json.loads(self.stats()["last_request"])
