@@ -45,6 +45,48 @@ struct _GraphbitLlmClient
 
 G_DEFINE_FINAL_TYPE (GraphbitLlmClient, graphbit_llm_client, G_TYPE_OBJECT)
 
+/* Every live client, for health_check()'s circuit-breaker summary. */
+static GMutex live_clients_mutex;
+static GList *live_clients;
+
+static void
+report_circuit_breakers (GVariantBuilder *builder)
+{
+  GVariantBuilder breakers;
+  guint n_clients = 0, n_open = 0;
+  gint64 now = g_get_monotonic_time ();
+
+  g_variant_builder_init (&breakers, G_VARIANT_TYPE ("aa{sv}"));
+  g_mutex_lock (&live_clients_mutex);
+  for (GList *l = live_clients; l != NULL; l = l->next)
+    {
+      GraphbitLlmClient *client = l->data;
+      guint failures;
+      GraphbitBreakerState state = graphbit_circuit_breaker_get_state (client->resilience.breaker, now, &failures);
+
+      n_clients++;
+      n_open += state == GRAPHBIT_BREAKER_OPEN;
+      g_variant_builder_open (&breakers, G_VARIANT_TYPE_VARDICT);
+      g_variant_builder_add (&breakers, "{sv}", "provider", g_variant_new_string (client->codec->name));
+      g_variant_builder_add (&breakers, "{sv}", "model",
+                             g_variant_new_string (client->config != NULL ? graphbit_llm_config_get_model (client->config) : ""));
+      g_variant_builder_add (&breakers, "{sv}", "state",
+                             g_variant_new_string (graphbit_breaker_state_to_string (state)));
+      g_variant_builder_add (&breakers, "{sv}", "consecutive_failures", g_variant_new_uint32 (failures));
+      g_variant_builder_close (&breakers);
+    }
+  g_mutex_unlock (&live_clients_mutex);
+
+  if (n_clients == 0)
+    {
+      g_variant_builder_clear (&breakers);
+      return;
+    }
+  g_variant_builder_add (builder, "{sv}", "clients", g_variant_new_uint32 (n_clients));
+  g_variant_builder_add (builder, "{sv}", "circuit_breakers_open", g_variant_new_uint32 (n_open));
+  g_variant_builder_add (builder, "{sv}", "circuit_breakers", g_variant_builder_end (&breakers));
+}
+
 enum {
   PROP_0,
   PROP_CONFIG,
@@ -73,12 +115,21 @@ graphbit_llm_client_constructed (GObject *object)
   self->codec = graphbit_llm_codec_for_provider (self->config != NULL
                                                  ? graphbit_llm_config_get_provider (self->config)
                                                  : GRAPHBIT_LLM_PROVIDER_OPENAI);
+
+  g_mutex_lock (&live_clients_mutex);
+  live_clients = g_list_prepend (live_clients, self);
+  g_mutex_unlock (&live_clients_mutex);
 }
 
 static void
 graphbit_llm_client_finalize (GObject *object)
 {
   GraphbitLlmClient *self = GRAPHBIT_LLM_CLIENT (object);
+
+  /* Out of the list before anything the health report reads goes away. */
+  g_mutex_lock (&live_clients_mutex);
+  live_clients = g_list_remove (live_clients, self);
+  g_mutex_unlock (&live_clients_mutex);
 
   g_clear_object (&self->config);
   graphbit_llm_stats_free (self->stats);
@@ -140,6 +191,7 @@ graphbit_llm_client_class_init (GraphbitLlmClientClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->constructed = graphbit_llm_client_constructed;
+  graphbit_runtime_set_health_reporter (report_circuit_breakers);
   object_class->finalize = graphbit_llm_client_finalize;
   object_class->get_property = graphbit_llm_client_get_property;
   object_class->set_property = graphbit_llm_client_set_property;

@@ -33,4 +33,10 @@ void            graphbit_runtime_run_in_blocking_pool  (GTask           *task,
 gboolean        graphbit_runtime_check_can_block       (const char      *operation,
                                                         GError         **error);
 
+/* Adds entries to graphbit_health_check()'s dictionary (an a{sv}
+ * builder). Lets higher layers (clients) report without the runtime
+ * knowing them. Set once. */
+typedef void (*GraphbitHealthReporter) (GVariantBuilder *builder);
+void            graphbit_runtime_set_health_reporter   (GraphbitHealthReporter reporter);
+
 G_END_DECLS

@@ -57,6 +57,13 @@ typedef struct
 } Runtime;
 
 static Runtime runtime = { .state = RUNTIME_STOPPED };
+static GraphbitHealthReporter health_reporter;
+
+void
+graphbit_runtime_set_health_reporter (GraphbitHealthReporter reporter)
+{
+  g_atomic_pointer_set (&health_reporter, reporter);
+}
 
 static guint
 default_worker_threads (void)
@@ -522,7 +529,11 @@ ping_workers (GPtrArray *workers,
  * `runtime_initialized`, `worker_threads_ok`, `worker_threads`,
  * `worker_threads_responding`, `worker_ping_max_ms`, `total_memory_mb`,
  * `available_memory_mb`, `memory_info_available`, `memory_healthy`
- * (more than 100 MB available) and `timestamp` (Unix seconds).
+ * (more than 100 MB available) and `timestamp` (Unix seconds). When LLM
+ * clients exist: `clients`, `circuit_breakers_open` and
+ * `circuit_breakers` (one `a{sv}` per client: `provider`, `model`,
+ * `state`, `consecutive_failures`); an open breaker is a provider problem,
+ * so it does not make `overall_healthy` false.
  *
  * Must not be called on a graphbit I/O thread (it waits for them).
  *
@@ -585,5 +596,7 @@ graphbit_health_check (void)
   g_variant_builder_add (&builder, "{sv}", "memory_healthy", g_variant_new_boolean (memory_ok));
   g_variant_builder_add (&builder, "{sv}", "timestamp",
                          g_variant_new_int64 (g_get_real_time () / G_TIME_SPAN_SECOND));
+  if (g_atomic_pointer_get (&health_reporter) != NULL)
+    ((GraphbitHealthReporter) g_atomic_pointer_get (&health_reporter)) (&builder);
   return g_variant_ref_sink (g_variant_builder_end (&builder));
 }

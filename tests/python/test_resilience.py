@@ -363,3 +363,16 @@ def test_connections_return_to_baseline(mock):
     while mock.stats()["connections_open"] > baseline:
         assert time.monotonic() < deadline, mock.stats()["connections_open"]
         time.sleep(0.02)
+
+
+def test_health_check_summarises_circuit_breakers(mock):
+    client = client_for(mock, max_retries=0, circuit_breaker_threshold=1, circuit_breaker_recovery=60)
+    with pytest.raises(graphbit.ProviderError):
+        client.complete(prompt("mock:fault=status mock:status=500"))
+    health = graphbit.health_check()
+    assert health["clients"] >= 1
+    assert health["circuit_breakers_open"] >= 1
+    mine = [b for b in health["circuit_breakers"] if b["state"] == "open"]
+    assert mine and mine[0]["provider"] == "openai" and mine[0]["consecutive_failures"] >= 1
+    # A provider outage is not the process being unhealthy.
+    assert health["overall_healthy"] is True
