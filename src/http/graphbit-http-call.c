@@ -43,6 +43,17 @@ graphbit_http_new_json_post (const char  *url,
   return msg;
 }
 
+SoupMessage *
+graphbit_http_new_get (const char  *base_url,
+                       const char  *path,
+                       GError     **error)
+{
+  g_autofree char *url = g_strconcat (base_url, path, NULL);
+  g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, error);
+
+  return uri != NULL ? soup_message_new_from_uri (SOUP_METHOD_GET, uri) : NULL;
+}
+
 /* Worker thread: the exchange is over; report and release. Takes @error. */
 static void
 http_call_complete (HttpCall *call,

@@ -99,6 +99,11 @@ SoupMessage *graphbit_http_new_json_post   (const char                *url,
                                             gsize                      json_len,
                                             GError                   **error);
 
+/* Creates a GET of @base_url followed by @path. */
+SoupMessage *graphbit_http_new_get         (const char                *base_url,
+                                            const char                *path,
+                                            GError                   **error);
+
 /* Maps a GIO/libsoup/TLS transport failure to G_IO_ERROR_CANCELLED or
  * GRAPHBIT_ERROR_NETWORK with a message naming the provider and the URL. */
 GError  *graphbit_http_error_from_transport (const GError             *error,

@@ -73,22 +73,8 @@ anthropic_build_request (GraphbitLlmConfig  *config,
       json_builder_add_string_value (builder, system);
     }
 
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < graphbit_llm_request_get_n_messages (request); i++)
-    {
-      GraphbitLlmRole role = graphbit_llm_request_get_message_role (request, i);
-
-      if (role == GRAPHBIT_LLM_ROLE_SYSTEM)
-        continue;
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "role");
-      json_builder_add_string_value (builder, graphbit_llm_role_to_string (role));
-      json_builder_set_member_name (builder, "content");
-      json_builder_add_string_value (builder, graphbit_llm_request_get_message_content (request, i));
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
+  /* The API has no system role: those went into "system" above. */
+  graphbit_llm_codec_add_messages (builder, request, TRUE);
 
   if (graphbit_llm_request_has_temperature (request))
     {
@@ -133,21 +119,15 @@ anthropic_parse_response (const char  *data,
                           GError     **error)
 {
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) parse_error = NULL;
   g_autofree char *text = NULL;
   JsonObject *object, *usage;
   JsonArray *content;
   GraphbitLlmResponse *response;
   guint input_tokens = 0, output_tokens = 0;
 
-  root = graphbit_json_parse_object (data, len, &parse_error);
+  root = graphbit_llm_codec_parse_object (&graphbit_anthropic_codec, "the body", data, len, error);
   if (root == NULL)
-    {
-      g_autofree char *what = g_strdup_printf ("the body is not a JSON object (%s)", parse_error->message);
-
-      g_propagate_error (error, graphbit_llm_codec_bad_body (&graphbit_anthropic_codec, what));
-      return NULL;
-    }
+    return NULL;
   object = json_node_get_object (root);
   content = graphbit_json_get_array (object, "content");
   if (content == NULL)
@@ -221,19 +201,12 @@ anthropic_parse_stream_event (GraphbitStreamAccumulator  *acc,
                               GError                    **error)
 {
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) parse_error = NULL;
   JsonObject *object, *message, *usage, *delta;
   const char *type;
 
-  root = graphbit_json_parse_object (data, len, &parse_error);
+  root = graphbit_llm_codec_parse_object (&graphbit_anthropic_codec, "a stream event", data, len, error);
   if (root == NULL)
-    {
-      /* ping's data is a JSON object too, so this is a real fault. */
-      g_autofree char *what = g_strdup_printf ("a stream event is not a JSON object (%s)", parse_error->message);
-
-      g_propagate_error (error, graphbit_llm_codec_bad_body (&graphbit_anthropic_codec, what));
-      return FALSE;
-    }
+    return FALSE;
   object = json_node_get_object (root);
   type = graphbit_json_get_string (object, "type");
   if (type == NULL)
@@ -285,14 +258,10 @@ static SoupMessage *
 anthropic_build_warmup (GraphbitLlmConfig  *config,
                         GError            **error)
 {
-  g_autofree char *url = g_strconcat (graphbit_llm_config_get_base_url (config), "/v1/models", NULL);
-  g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, error);
-  SoupMessage *msg;
+  SoupMessage *msg = graphbit_http_new_get (graphbit_llm_config_get_base_url (config), "/v1/models", error);
 
-  if (uri == NULL)
-    return NULL;
-  msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
-  anthropic_authorize (msg, config);
+  if (msg != NULL)
+    anthropic_authorize (msg, config);
   return msg;
 }
 

@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "llm/graphbit-llm-config-private.h"
@@ -85,7 +86,19 @@ extern const GraphbitLlmCodec graphbit_ollama_codec;
 
 /* For codecs: a GRAPHBIT_ERROR_PROVIDER for a body that does not have the
  * shape the provider documents. */
-GError *graphbit_llm_codec_bad_body (const GraphbitLlmCodec *codec,
-                                     const char             *what);
+GError   *graphbit_llm_codec_bad_body    (const GraphbitLlmCodec *codec,
+                                          const char             *what);
+/* Parses a body (or stream event) that must be a JSON object; @what says
+ * which in the error ("the body", "a stream event"). */
+JsonNode *graphbit_llm_codec_parse_object (const GraphbitLlmCodec *codec,
+                                           const char             *what,
+                                           const char             *data,
+                                           gsize                   len,
+                                           GError                **error);
+/* Writes the request's messages as [{"role", "content"}], leaving out
+ * system messages when @skip_system (they go elsewhere). */
+void      graphbit_llm_codec_add_messages (JsonBuilder            *builder,
+                                           GraphbitLlmRequest     *request,
+                                           gboolean                skip_system);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 
 #include "graphbit-llm-codec-private.h"
 #include "graphbit-error-private.h"
+#include "graphbit-json-private.h"
 
 const GraphbitLlmCodec *
 graphbit_llm_codec_for_provider (GraphbitLlmProvider provider)
@@ -36,6 +37,48 @@ graphbit_llm_codec_bad_body (const GraphbitLlmCodec *codec,
 
   graphbit_error_set_provider (error, codec->name);
   return error;
+}
+
+JsonNode *
+graphbit_llm_codec_parse_object (const GraphbitLlmCodec  *codec,
+                                 const char              *what,
+                                 const char              *data,
+                                 gsize                    len,
+                                 GError                 **error)
+{
+  g_autoptr(GError) parse_error = NULL;
+  JsonNode *root = graphbit_json_parse_object (data, len, &parse_error);
+
+  if (root == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("%s is not a JSON object (%s)", what, parse_error->message);
+
+      g_propagate_error (error, graphbit_llm_codec_bad_body (codec, message));
+    }
+  return root;
+}
+
+void
+graphbit_llm_codec_add_messages (JsonBuilder        *builder,
+                                 GraphbitLlmRequest *request,
+                                 gboolean            skip_system)
+{
+  json_builder_set_member_name (builder, "messages");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < graphbit_llm_request_get_n_messages (request); i++)
+    {
+      GraphbitLlmRole role = graphbit_llm_request_get_message_role (request, i);
+
+      if (skip_system && role == GRAPHBIT_LLM_ROLE_SYSTEM)
+        continue;
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "role");
+      json_builder_add_string_value (builder, graphbit_llm_role_to_string (role));
+      json_builder_set_member_name (builder, "content");
+      json_builder_add_string_value (builder, graphbit_llm_request_get_message_content (request, i));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
 }
 
 void

@@ -50,19 +50,7 @@ ollama_build_request (GraphbitLlmConfig  *config,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "model");
   json_builder_add_string_value (builder, graphbit_llm_config_get_model (config));
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < graphbit_llm_request_get_n_messages (request); i++)
-    {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "role");
-      json_builder_add_string_value (builder,
-        graphbit_llm_role_to_string (graphbit_llm_request_get_message_role (request, i)));
-      json_builder_set_member_name (builder, "content");
-      json_builder_add_string_value (builder, graphbit_llm_request_get_message_content (request, i));
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
+  graphbit_llm_codec_add_messages (builder, request, FALSE);
   json_builder_set_member_name (builder, "stream");
   json_builder_add_boolean_value (builder, stream);
 
@@ -118,19 +106,13 @@ ollama_parse_response (const char  *data,
                        GError     **error)
 {
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) parse_error = NULL;
   GraphbitStreamAccumulator acc;
   JsonObject *object, *message;
   GraphbitLlmResponse *response;
 
-  root = graphbit_json_parse_object (data, len, &parse_error);
+  root = graphbit_llm_codec_parse_object (&graphbit_ollama_codec, "the body", data, len, error);
   if (root == NULL)
-    {
-      g_autofree char *what = g_strdup_printf ("the body is not a JSON object (%s)", parse_error->message);
-
-      g_propagate_error (error, graphbit_llm_codec_bad_body (&graphbit_ollama_codec, what));
-      return NULL;
-    }
+    return NULL;
   object = json_node_get_object (root);
   message = graphbit_json_get_object (object, "message");
   if (message == NULL)
@@ -165,18 +147,12 @@ ollama_parse_stream_event (GraphbitStreamAccumulator  *acc,
                            GError                    **error)
 {
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) parse_error = NULL;
   JsonObject *object;
   const char *failure;
 
-  root = graphbit_json_parse_object (data, len, &parse_error);
+  root = graphbit_llm_codec_parse_object (&graphbit_ollama_codec, "a stream line", data, len, error);
   if (root == NULL)
-    {
-      g_autofree char *what = g_strdup_printf ("a stream line is not a JSON object (%s)", parse_error->message);
-
-      g_propagate_error (error, graphbit_llm_codec_bad_body (&graphbit_ollama_codec, what));
-      return FALSE;
-    }
+    return FALSE;
   object = json_node_get_object (root);
 
   /* A failure after streaming began keeps the 200 and ends with {"error"}. */

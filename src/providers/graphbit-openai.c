@@ -45,19 +45,7 @@ openai_build_request (GraphbitLlmConfig  *config,
   json_builder_set_member_name (builder, "model");
   json_builder_add_string_value (builder, graphbit_llm_config_get_model (config));
 
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < graphbit_llm_request_get_n_messages (request); i++)
-    {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "role");
-      json_builder_add_string_value (builder,
-        graphbit_llm_role_to_string (graphbit_llm_request_get_message_role (request, i)));
-      json_builder_set_member_name (builder, "content");
-      json_builder_add_string_value (builder, graphbit_llm_request_get_message_content (request, i));
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
+  graphbit_llm_codec_add_messages (builder, request, FALSE);
 
   if (graphbit_llm_request_get_max_tokens (request) > 0)
     {
@@ -96,19 +84,13 @@ openai_parse_response (const char  *data,
                        GError     **error)
 {
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) parse_error = NULL;
   JsonObject *object, *choice = NULL, *message, *usage;
   JsonArray *choices;
   GraphbitLlmResponse *response;
 
-  root = graphbit_json_parse_object (data, len, &parse_error);
+  root = graphbit_llm_codec_parse_object (&graphbit_openai_codec, "the body", data, len, error);
   if (root == NULL)
-    {
-      g_autofree char *what = g_strdup_printf ("the body is not a JSON object (%s)", parse_error->message);
-
-      g_propagate_error (error, graphbit_llm_codec_bad_body (&graphbit_openai_codec, what));
-      return NULL;
-    }
+    return NULL;
   object = json_node_get_object (root);
 
   choices = graphbit_json_get_array (object, "choices");
@@ -190,7 +172,6 @@ openai_parse_stream_event (GraphbitStreamAccumulator  *acc,
                            GError                    **error)
 {
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) parse_error = NULL;
   JsonObject *object, *usage, *error_object;
   JsonArray *choices;
 
@@ -201,14 +182,9 @@ openai_parse_stream_event (GraphbitStreamAccumulator  *acc,
       return TRUE;
     }
 
-  root = graphbit_json_parse_object (data, len, &parse_error);
+  root = graphbit_llm_codec_parse_object (&graphbit_openai_codec, "a stream event", data, len, error);
   if (root == NULL)
-    {
-      g_autofree char *what = g_strdup_printf ("a stream event is not a JSON object (%s)", parse_error->message);
-
-      g_propagate_error (error, graphbit_llm_codec_bad_body (&graphbit_openai_codec, what));
-      return FALSE;
-    }
+    return FALSE;
   object = json_node_get_object (root);
 
   error_object = graphbit_json_get_object (object, "error");
@@ -257,14 +233,10 @@ static SoupMessage *
 openai_build_warmup (GraphbitLlmConfig  *config,
                      GError            **error)
 {
-  g_autofree char *url = g_strconcat (graphbit_llm_config_get_base_url (config), "/models", NULL);
-  g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, error);
-  SoupMessage *msg;
+  SoupMessage *msg = graphbit_http_new_get (graphbit_llm_config_get_base_url (config), "/models", error);
 
-  if (uri == NULL)
-    return NULL;
-  msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
-  openai_authorize (msg, config);
+  if (msg != NULL)
+    openai_authorize (msg, config);
   return msg;
 }
 
