@@ -153,23 +153,12 @@ anthropic_parse_response (const char  *data,
   return response;
 }
 
+/* {"type": "error", "error": {"type", "message"}, "request_id"} */
 static char *
 anthropic_error_message (const char *data,
-                         gsize       len)
+                        gsize       len)
 {
-  g_autoptr(JsonNode) root = graphbit_json_parse_object (data, len, NULL);
-  JsonObject *error;
-  const char *message, *type;
-
-  if (root == NULL)
-    return NULL;
-  /* {"type": "error", "error": {"type", "message"}, "request_id"} */
-  error = graphbit_json_get_object (json_node_get_object (root), "error");
-  message = graphbit_json_get_string (error, "message");
-  if (message == NULL)
-    return NULL;
-  type = graphbit_json_get_string (error, "type");
-  return type != NULL ? g_strdup_printf ("%s (type: %s)", message, type) : g_strdup (message);
+  return graphbit_llm_codec_envelope_message (data, len, "type");
 }
 
 /* An error event inside a 200 stream: mapped by its type, not a status. */

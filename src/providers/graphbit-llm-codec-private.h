@@ -95,6 +95,11 @@ JsonNode *graphbit_llm_codec_parse_object (const GraphbitLlmCodec *codec,
                                            const char             *data,
                                            gsize                   len,
                                            GError                **error);
+/* The message of an {"error": {"message", TAG...}} envelope (OpenAI,
+ * Anthropic), as "message (TAG: value)"; NULL if the body has none. */
+char     *graphbit_llm_codec_envelope_message (const char *data,
+                                               gsize       len,
+                                               const char *tag);
 /* Writes the request's messages as [{"role", "content"}], leaving out
  * system messages when @skip_system (they go elsewhere). */
 void      graphbit_llm_codec_add_messages (JsonBuilder            *builder,

@@ -58,6 +58,25 @@ graphbit_llm_codec_parse_object (const GraphbitLlmCodec  *codec,
   return root;
 }
 
+char *
+graphbit_llm_codec_envelope_message (const char *data,
+                                     gsize       len,
+                                     const char *tag)
+{
+  g_autoptr(JsonNode) root = graphbit_json_parse_object (data, len, NULL);
+  JsonObject *error;
+  const char *message, *value;
+
+  if (root == NULL)
+    return NULL;
+  error = graphbit_json_get_object (json_node_get_object (root), "error");
+  message = graphbit_json_get_string (error, "message");
+  if (message == NULL)
+    return NULL;
+  value = graphbit_json_get_string (error, tag);
+  return value != NULL ? g_strdup_printf ("%s (%s: %s)", message, tag, value) : g_strdup (message);
+}
+
 void
 graphbit_llm_codec_add_messages (JsonBuilder        *builder,
                                  GraphbitLlmRequest *request,

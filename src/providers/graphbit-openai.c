@@ -123,23 +123,12 @@ openai_parse_response (const char  *data,
   return response;
 }
 
+/* {"error": {"message", "type", "param", "code"}} */
 static char *
 openai_error_message (const char *data,
-                      gsize       len)
+                     gsize       len)
 {
-  g_autoptr(JsonNode) root = graphbit_json_parse_object (data, len, NULL);
-  JsonObject *error;
-  const char *message, *code;
-
-  if (root == NULL)
-    return NULL;
-  /* {"error": {"message", "type", "param", "code"}} */
-  error = graphbit_json_get_object (json_node_get_object (root), "error");
-  message = graphbit_json_get_string (error, "message");
-  if (message == NULL)
-    return NULL;
-  code = graphbit_json_get_string (error, "code");
-  return code != NULL ? g_strdup_printf ("%s (code: %s)", message, code) : g_strdup (message);
+  return graphbit_llm_codec_envelope_message (data, len, "code");
 }
 
 /* An error object sent as a data payload of a 200 stream. */
