@@ -52,6 +52,10 @@ void    graphbit_error_set_retry        (GError        *error,
                                          gdouble        retry_after);
 void    graphbit_error_set_duration_ms  (GError        *error,
                                          guint64        duration_ms);
+/* g_prefix_error() that keeps a graphbit error's details in step. */
+void    graphbit_error_prefix           (GError        *error,
+                                         const char    *format,
+                                         ...) G_GNUC_PRINTF (2, 3);
 
 /* Hands @src to the caller through @dest and remembers its details for
  * graphbit_error_dup_last_details(). Every public function that fails goes

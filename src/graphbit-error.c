@@ -470,3 +470,28 @@ graphbit_error_set_duration_ms (GError  *error,
   g_return_if_fail (details != NULL);
   details->duration_ms = duration_ms;
 }
+
+void
+graphbit_error_prefix (GError     *error,
+                       const char *format,
+                       ...)
+{
+  GraphbitErrorDetails *details;
+  g_autofree char *prefix = NULL;
+  char *message;
+  va_list args;
+
+  g_return_if_fail (error != NULL);
+
+  va_start (args, format);
+  prefix = g_strdup_vprintf (format, args);
+  va_end (args);
+  message = g_strconcat (prefix, error->message, NULL);
+  g_free (error->message);
+  error->message = message;
+  if (error->domain == GRAPHBIT_ERROR)
+    {
+      details = details_of (error);
+      replace_string (&details->message, message);
+    }
+}

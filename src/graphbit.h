@@ -20,4 +20,8 @@
 # include "graphbit-llm-stream.h"
 # include "graphbit-llm-batch.h"
 # include "graphbit-llm-client.h"
+# include "graphbit-node.h"
+# include "graphbit-workflow.h"
+# include "graphbit-workflow-result.h"
+# include "graphbit-executor.h"
 #undef GRAPHBIT_INSIDE

@@ -23,6 +23,7 @@ from ._errors import (
 )
 from ._runtime import configure_runtime, get_system_info, health_check, init, shutdown, version
 from ._llm import LlmClient, LlmConfig, LlmResponse, LlmStream, LlmUsage
+from ._workflow import Executor, Node, Workflow, WorkflowResult
 
 __version__ = _Graphbit.get_version()
 __author__ = "GraphBit Team"
@@ -40,6 +41,10 @@ __all__ = [
     "LlmResponse",
     "LlmUsage",
     "LlmStream",
+    "Node",
+    "Workflow",
+    "WorkflowResult",
+    "Executor",
     "GraphbitError",
     "ConfigurationError",
     "ValidationError",
