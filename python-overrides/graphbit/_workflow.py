@@ -6,7 +6,7 @@ import json
 from typing import Any, Awaitable, Dict, List, Mapping, Optional, Tuple
 
 from . import _dispatch
-from ._errors import call
+from ._errors import ValidationError, call
 from ._llm import LlmConfig, _count, _seconds
 from ._native import Graphbit
 
@@ -330,9 +330,18 @@ class Executor:
     def _init(self, mode: str, config: Any, timeout_seconds: Any, debug: Any) -> None:
         if not isinstance(config, LlmConfig):
             raise TypeError(f"llm_config must be a graphbit.LlmConfig, not {type(config).__name__}")
-        self._native = call(
-            Graphbit.Executor.new, config._native, _MODES[mode], _seconds("timeout_seconds", timeout_seconds, 0.0)
-        )
+        timeout = _seconds("timeout_seconds", timeout_seconds, 0.0)
+        if timeout_seconds is not None and timeout == 0:
+            # C reads 0 as "the mode's default"; from Python it is a bad value.
+            limit = 300 if mode == "low_latency" else 3600
+            what = "Low-latency timeout" if mode == "low_latency" else "Timeout"
+            raise ValidationError(
+                f"{what} must be between 1 and {limit} seconds, got 0",
+                field="timeout_seconds",
+                value="0",
+                operation="Executor",
+            )
+        self._native = call(Graphbit.Executor.new, config._native, _MODES[mode], timeout)
         self._config = config
         if _bool_or_none("debug", debug):
             self._native.set_debug(True)

@@ -146,7 +146,10 @@ tokenize (const char  *text,
               break;
           if (i == G_N_ELEMENTS (ops))
             {
-              g_propagate_error (error, syntax_error (text, position, "'=' alone is not an operator (use ==)"));
+              /* Only '=' and '!' can stand alone: '<' and '>' always match. */
+              g_propagate_error (error, syntax_error (text, position,
+                                                      *p == '=' ? "'=' alone is not an operator (use ==)"
+                                                      : "'!' alone is not an operator (use != or not)"));
               return NULL;
             }
           token.kind = TOKEN_OPERATOR;

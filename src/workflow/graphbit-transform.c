@@ -146,10 +146,12 @@ graphbit_json_extract (const char  *json,
   g_autofree char *normalised = NULL;
   JsonNode *node;
 
-  if (!json_parser_load_from_data (parser, json, -1, &parse_error))
+  /* json-glib takes empty or blank text as a document without a root. */
+  if (!json_parser_load_from_data (parser, json, -1, &parse_error) || json_parser_get_root (parser) == NULL)
     {
       g_set_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_WORKFLOW,
-                   "json_extract:%s needs JSON input, but the input is not JSON (%s)", path, parse_error->message);
+                   "json_extract:%s needs JSON input, but the input is not JSON (%s)", path,
+                   parse_error != NULL ? parse_error->message : "it is empty");
       return NULL;
     }
   /* items[2].name and items.2.name mean the same. */
@@ -209,7 +211,8 @@ join_json (const char  *input,
   JsonArray *array;
 
   if (!json_parser_load_from_data (parser, input, -1, NULL)
-      || !JSON_NODE_HOLDS_ARRAY ((root = json_parser_get_root (parser))))
+      || (root = json_parser_get_root (parser)) == NULL   /* empty or blank input */
+      || !JSON_NODE_HOLDS_ARRAY (root))
     {
       g_set_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_WORKFLOW,
                    "join:%s needs a JSON array as input (for example the output of a split)", separator);
