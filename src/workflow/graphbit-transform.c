@@ -127,11 +127,35 @@ graphbit_transform_get_template (GraphbitTransform *transform)
   return transform->kind == TRANSFORM_TEMPLATE ? transform->argument : NULL;
 }
 
+/* json-glib writes numbers with %.17g (0.9 as 0.90000000000000002): a
+ * number on its own gets the shortest text that reads back the same. */
+static char *
+double_to_text (gdouble value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE + 2];
+
+  for (guint precision = 1; precision <= 17; precision++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%ug", precision);
+      g_ascii_formatd (buffer, G_ASCII_DTOSTR_BUF_SIZE, format, value);
+      if (g_ascii_strtod (buffer, NULL) == value)
+        break;
+    }
+  /* Still a decimal number, as json-glib writes it: 2.0, not 2. */
+  if (strpbrk (buffer, ".eEn") == NULL)
+    g_strlcat (buffer, ".0", sizeof buffer);
+  return g_strdup (buffer);
+}
+
 static char *
 node_to_text (JsonNode *node)
 {
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     return g_strdup (json_node_get_string (node));
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    return double_to_text (json_node_get_double (node));
   return json_to_string (node, FALSE);
 }
 
