@@ -24,6 +24,7 @@
 #include "graphbit-workflow-private.h"
 #include "graphbit-node-private.h"
 #include "graphbit-error-private.h"
+#include "llm/graphbit-llm-request.h"
 
 #define FORMAT_NAME "graphbit-workflow"
 #define FORMAT_VERSION 1
@@ -208,19 +209,39 @@ member_number (JsonObject  *object,
   return TRUE;
 }
 
+/* max_tokens: absent (0), or a whole number; the node checks its range. */
+static gboolean
+member_max_tokens (JsonObject  *object,
+                   const char  *where,
+                   gdouble     *value,
+                   GError     **error)
+{
+  if (!member_number (object, where, "max_tokens", value, error))
+    return FALSE;
+  if (*value == floor (*value) && *value >= G_MININT && *value <= G_MAXINT)
+    return TRUE;
+  g_propagate_error (error, bad_document (where, "\"max_tokens\" must be a whole number from 1 to %d",
+                                          GRAPHBIT_LLM_MAX_TOKENS_LIMIT));
+  return FALSE;
+}
+
 static GraphbitLlmConfig *
 llm_from_json (JsonObject  *object,
                const char  *where,
                GError     **error)
 {
-  JsonObject *llm = json_object_get_member (object, "llm") != NULL
-                  && JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "llm"))
-                  ? json_object_get_object_member (object, "llm") : NULL;
+  JsonNode *member = json_object_get_member (object, "llm");
   const char *provider, *model, *base_url;
   GError *local_error = NULL;
+  JsonObject *llm;
 
-  if (llm == NULL)
-    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (member))
+    {
+      g_propagate_error (error, bad_document (where, "\"llm\" must be an object with \"provider\", "
+                                                     "\"model\" and \"base_url\""));
+      return NULL;
+    }
+  llm = json_node_get_object (member);
   provider = member_string (llm, where, "provider", TRUE, &local_error);
   model = local_error == NULL ? member_string (llm, where, "model", FALSE, &local_error) : NULL;
   base_url = local_error == NULL ? member_string (llm, where, "base_url", FALSE, &local_error) : NULL;
@@ -250,6 +271,8 @@ node_from_json (JsonObject  *object,
   const char *kind = local_error == NULL ? member_string (object, where, "kind", TRUE, &local_error) : NULL;
   GraphbitNode *node = NULL;
 
+  if (local_error == NULL && id != NULL && !g_uuid_string_is_valid (id))
+    local_error = bad_document (where, "\"id\" must be a UUID, as to_json() writes it, not '%s'", id);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -259,12 +282,13 @@ node_from_json (JsonObject  *object,
   if (g_str_equal (kind, "agent"))
     {
       const char *prompt = member_string (object, where, "prompt", TRUE, &local_error);
-      const char *agent_id = member_string (object, where, "agent_id", FALSE, &local_error);
-      const char *system_prompt = member_string (object, where, "system_prompt", FALSE, &local_error);
+      const char *agent_id = local_error == NULL ? member_string (object, where, "agent_id", FALSE, &local_error) : NULL;
+      const char *system_prompt = local_error == NULL
+                                  ? member_string (object, where, "system_prompt", FALSE, &local_error) : NULL;
       gdouble max_tokens = 0, temperature = NAN;
       g_autoptr(GraphbitLlmConfig) llm = NULL;
 
-      if (local_error == NULL && member_number (object, where, "max_tokens", &max_tokens, &local_error)
+      if (local_error == NULL && member_max_tokens (object, where, &max_tokens, &local_error)
           && member_number (object, where, "temperature", &temperature, &local_error)
           && (json_object_get_member (object, "llm") == NULL
               || (llm = llm_from_json (object, where, &local_error)) != NULL))
@@ -347,10 +371,13 @@ graphbit_workflow_new_from_json (const char  *json,
   JsonObject *root;
   JsonArray *nodes, *edges;
   const char *format;
+  gdouble version = FORMAT_VERSION;
 
   g_return_val_if_fail (json != NULL, NULL);
 
+  /* json-glib takes an empty document as valid, with no root. */
   if (!json_parser_load_from_data (parser, json, -1, &parse_error)
+      || json_parser_get_root (parser) == NULL
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       graphbit_propagate_error (error, bad_document ("(document)", "not a JSON object%s%s",
@@ -362,10 +389,10 @@ graphbit_workflow_new_from_json (const char  *json,
   format = member_string (root, "(document)", "format", FALSE, &local_error);
   if (local_error == NULL && format != NULL && !g_str_equal (format, FORMAT_NAME))
     local_error = bad_document ("format", "this is a '%s' document, not a graphbit workflow", format);
-  if (local_error == NULL && json_object_has_member (root, "version")
-      && json_object_get_int_member_with_default (root, "version", 0) > FORMAT_VERSION)
-    local_error = bad_document ("version", "version %" G_GINT64_FORMAT " is newer than this graphbit reads (%d)",
-                                json_object_get_int_member_with_default (root, "version", 0), FORMAT_VERSION);
+  if (local_error == NULL && member_number (root, "version", "version", &version, &local_error)
+      && version > FORMAT_VERSION)
+    local_error = bad_document ("version", "version %g is newer than this graphbit reads (%d)",
+                                version, FORMAT_VERSION);
   if (local_error == NULL)
     workflow = graphbit_workflow_new (member_string (root, "(document)", "name", FALSE, &local_error));
   nodes = local_error == NULL ? member_array (root, "nodes", &local_error) : NULL;

@@ -17,6 +17,7 @@
 #include "llm/graphbit-llm-request.h"
 #include "llm/graphbit-llm-response.h"
 #include "runtime/graphbit-runtime-private.h"
+#include "runtime/graphbit-cancel-watch-private.h"
 
 /* A run lives on one I/O worker and is touched only from its thread, so
  * it needs no locks. Each node keeps a count of parents still to finish;
@@ -46,7 +47,7 @@ struct _Run
   GCancellable *cancellable;        /* the run's own: stops every node */
   GCancellable *caller_cancellable;
   gulong caller_handler;
-  GSource *cancel_source;
+  GraphbitCancelWatch *cancel_watch;
   GSource *deadline_source;
   gint64 started_us;
 
@@ -612,12 +613,10 @@ stop (Run    *run,
 }
 
 static gboolean
-on_run_cancelled (GCancellable *cancellable,
-                  gpointer      user_data)
+on_run_cancelled (gpointer user_data)
 {
   Run *run = user_data;
 
-  g_clear_pointer (&run->cancel_source, g_source_unref);
   if (!run->stopping)
     stop (run, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                             graphbit_worker_is_stopping (run->worker)
@@ -667,14 +666,16 @@ static void
 run_free (Run *run)
 {
   g_clear_object (&run->executor);
-  g_clear_pointer (&run->plan, graphbit_workflow_plan_unref);
   g_clear_pointer (&run->inputs, g_hash_table_unref);
   g_clear_object (&run->task);
   g_clear_pointer (&run->caller_context, g_main_context_unref);
   g_clear_object (&run->cancellable);
   g_clear_object (&run->caller_cancellable);
   g_free (run->records);
-  g_strfreev (run->condition_inputs);
+  /* Sparse (only conditions have one): not a NULL-terminated vector. */
+  for (guint i = 0; i < run->plan->n_nodes; i++)
+    g_free (run->condition_inputs[i]);
+  g_free (run->condition_inputs);
   g_free (run->verdicts);
   g_free (run->waiting_parents);
   g_free (run->live_parents);
@@ -685,6 +686,7 @@ run_free (Run *run)
   g_queue_clear (&run->ready);
   g_clear_error (&run->first_error);
   g_clear_error (&run->stop_error);
+  g_clear_pointer (&run->plan, graphbit_workflow_plan_unref);
   g_free (run);
 }
 
@@ -697,9 +699,7 @@ finish_run (Run *run)
   if (run->deadline_source != NULL)
     g_source_destroy (run->deadline_source);
   g_clear_pointer (&run->deadline_source, g_source_unref);
-  if (run->cancel_source != NULL)
-    g_source_destroy (run->cancel_source);
-  g_clear_pointer (&run->cancel_source, g_source_unref);
+  g_clear_pointer (&run->cancel_watch, graphbit_cancel_watch_free);
   graphbit_worker_untrack (worker, run->cancellable);
   if (run->caller_handler != 0)
     g_cancellable_disconnect (run->caller_cancellable, run->caller_handler);
@@ -764,10 +764,7 @@ run_begin (GraphbitWorker *worker,
   if (graphbit_worker_is_stopping (worker))
     g_cancellable_cancel (run->cancellable);
 
-  run->cancel_source = g_cancellable_source_new (run->cancellable);
-  g_source_set_callback (run->cancel_source, G_SOURCE_FUNC (on_run_cancelled), run, NULL);
-  g_source_set_static_name (run->cancel_source, "[graphbit] workflow cancelled");
-  g_source_attach (run->cancel_source, context);
+  run->cancel_watch = graphbit_cancel_watch_new (run->cancellable, context, on_run_cancelled, run);
   if (run->settings.timeout_us > 0)
     {
       run->deadline_source = g_timeout_source_new ((guint) MIN (run->settings.timeout_us / 1000, G_MAXUINT));
@@ -809,7 +806,7 @@ run_new (GraphbitExecutor     *executor,
   run->cancellable = g_cancellable_new ();
 
   run->records = g_new0 (GraphbitNodeRecord, n);
-  run->condition_inputs = g_new0 (char *, n + 1);
+  run->condition_inputs = g_new0 (char *, n);
   run->verdicts = g_new (gint8, n);
   run->waiting_parents = g_new (guint, n);
   run->live_parents = g_new0 (guint, n);

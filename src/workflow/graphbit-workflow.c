@@ -168,6 +168,24 @@ endpoint (GraphbitWorkflow  *self,
   return index;
 }
 
+/* "an agent", "a transform", ...: for messages. */
+static const char *
+kind_with_article (GraphbitNode *node)
+{
+  switch (graphbit_node_get_kind (node))
+    {
+    case GRAPHBIT_NODE_KIND_AGENT:
+      return "an agent";
+    case GRAPHBIT_NODE_KIND_TRANSFORM:
+      return "a transform";
+    case GRAPHBIT_NODE_KIND_CONDITION:
+      return "a condition";
+    case GRAPHBIT_NODE_KIND_DELAY:
+    default:
+      return "a delay";
+    }
+}
+
 static gboolean
 add_edge (GraphbitWorkflow  *self,
           const char        *from,
@@ -186,8 +204,8 @@ add_edge (GraphbitWorkflow  *self,
       graphbit_propagate_error (error,
         graphbit_error_new_validation ("connect", "condition", condition ? "true" : "false",
                                        "Only edges leaving a condition node can have a condition, and '%s' is "
-                                       "a %s node", from,
-                                       graphbit_node_get_kind_name (g_ptr_array_index (self->nodes, source))));
+                                       "%s node", from,
+                                       kind_with_article (g_ptr_array_index (self->nodes, source))));
       return FALSE;
     }
 
