@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "graphbit.h"
+#include "workflow-test-helpers.h"
 #include "graphbit-error-private.h"
 #include "graphbit-node-private.h"
 #include "graphbit-workflow-private.h"
@@ -26,15 +27,6 @@
  * ------------------------------------------------------------------------ */
 
 static void
-assert_contains (const char *haystack,
-                 const char *needle)
-{
-  g_assert_nonnull (haystack);
-  if (strstr (haystack, needle) == NULL)
-    g_error ("expected \"%s\" in \"%s\"", needle, haystack);
-}
-
-static void
 assert_not_contains (const char *haystack,
                      const char *needle)
 {
@@ -43,80 +35,10 @@ assert_not_contains (const char *haystack,
     g_error ("did not expect \"%s\" in \"%s\"", needle, haystack);
 }
 
-/* Checks @error is a validation error whose details name @field (and
- * @operation unless NULL) and whose message contains @fragment. */
-static void
-assert_validation (const GError *error,
-                   const char   *operation,
-                   const char   *field,
-                   const char   *fragment)
-{
-  const GraphbitErrorDetails *details;
-
-  g_assert_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_VALIDATION);
-  details = graphbit_error_get_details (error);
-  g_assert_nonnull (details);
-  g_assert_cmpint (graphbit_error_details_get_code (details), ==, GRAPHBIT_ERROR_VALIDATION);
-  if (operation != NULL)
-    g_assert_cmpstr (graphbit_error_details_get_operation (details), ==, operation);
-  g_assert_cmpstr (graphbit_error_details_get_field (details), ==, field);
-  assert_contains (error->message, fragment);
-}
-
 static const char *
 error_value (const GError *error)
 {
   return graphbit_error_details_get_value (graphbit_error_get_details (error));
-}
-
-static GraphbitNode *
-agent (const char *name,
-       const char *prompt)
-{
-  g_autoptr(GError) error = NULL;
-  GraphbitNode *node = graphbit_node_agent (name, prompt, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (node);
-  return node;
-}
-
-static GraphbitNode *
-condition (const char *name,
-           const char *expression)
-{
-  g_autoptr(GError) error = NULL;
-  GraphbitNode *node = graphbit_node_condition (name, expression, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (node);
-  return node;
-}
-
-static GraphbitNode *
-transform (const char *name,
-           const char *transformation)
-{
-  g_autoptr(GError) error = NULL;
-  GraphbitNode *node = graphbit_node_transform (name, transformation, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (node);
-  return node;
-}
-
-/* Adds @node (taking it) and returns its id. */
-static const char *
-add (GraphbitWorkflow *workflow,
-     GraphbitNode     *node)
-{
-  g_autoptr(GraphbitNode) owned = node;
-  g_autoptr(GError) error = NULL;
-  const char *id = graphbit_workflow_add_node (workflow, owned, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (id);
-  return id;
 }
 
 /* A workflow of agents named by @names ("a", "b", ...). */
@@ -129,29 +51,6 @@ workflow_of_agents (const char         *name,
   for (guint i = 0; names[i] != NULL; i++)
     add (workflow, agent (names[i], "Do your part"));
   return workflow;
-}
-
-static void
-connect (GraphbitWorkflow *workflow,
-         const char       *from,
-         const char       *to)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (graphbit_workflow_connect (workflow, from, to, &error));
-  g_assert_no_error (error);
-}
-
-static void
-connect_when (GraphbitWorkflow *workflow,
-              const char       *from,
-              const char       *to,
-              gboolean          value)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (graphbit_workflow_connect_when (workflow, from, to, value, &error));
-  g_assert_no_error (error);
 }
 
 static void
@@ -669,9 +568,9 @@ test_workflow_connect (void)
   GArray *edges;
 
   /* By name, by id, and mixed. */
-  connect (workflow, "a", "b");
-  connect (workflow, id_b, id_c);
-  connect (workflow, "a", id_c);
+  connect_nodes (workflow, "a", "b");
+  connect_nodes (workflow, id_b, id_c);
+  connect_nodes (workflow, "a", id_c);
   g_assert_cmpuint (graphbit_workflow_get_edge_count (workflow), ==, 3);
   edges = graphbit_workflow_peek_edges (workflow);
   g_assert_cmpuint (g_array_index (edges, GraphbitEdge, 0).from, ==, 0);
@@ -683,11 +582,11 @@ test_workflow_connect (void)
   g_assert_cmpuint (g_array_index (edges, GraphbitEdge, 2).to, ==, 2);
 
   /* The same edge again, by name or id, is kept once. */
-  connect (workflow, "a", "b");
-  connect (workflow, graphbit_node_get_id (graphbit_workflow_get_node (workflow, "a")), "b");
+  connect_nodes (workflow, "a", "b");
+  connect_nodes (workflow, graphbit_node_get_id (graphbit_workflow_get_node (workflow, "a")), "b");
   g_assert_cmpuint (graphbit_workflow_get_edge_count (workflow), ==, 3);
   /* The reverse is a different edge (a cycle, for validate to report). */
-  connect (workflow, "b", "a");
+  connect_nodes (workflow, "b", "a");
   g_assert_cmpuint (graphbit_workflow_get_edge_count (workflow), ==, 4);
 }
 
@@ -743,21 +642,21 @@ test_workflow_connect_when (void)
   add (workflow, transform ("t", "trim"));
   add (workflow, graphbit_node_delay ("d", 1, NULL));
 
-  connect (workflow, "a", "gate");
-  connect_when (workflow, "gate", "yes", TRUE);
-  connect_when (workflow, "gate", graphbit_node_get_id (graphbit_workflow_get_node (workflow, "no")), FALSE);
+  connect_nodes (workflow, "a", "gate");
+  connect_nodes_when (workflow, "gate", "yes", TRUE);
+  connect_nodes_when (workflow, "gate", graphbit_node_get_id (graphbit_workflow_get_node (workflow, "no")), FALSE);
   g_assert_cmpuint (graphbit_workflow_get_edge_count (workflow), ==, 3);
   edges = graphbit_workflow_peek_edges (workflow);
   g_assert_cmpint (g_array_index (edges, GraphbitEdge, 1).condition, ==, 1);
   g_assert_cmpint (g_array_index (edges, GraphbitEdge, 2).condition, ==, 0);
 
   /* The same conditional edge twice is kept once; another value is another edge. */
-  connect_when (workflow, "gate", "yes", TRUE);
+  connect_nodes_when (workflow, "gate", "yes", TRUE);
   g_assert_cmpuint (graphbit_workflow_get_edge_count (workflow), ==, 3);
-  connect_when (workflow, "gate", "yes", FALSE);
+  connect_nodes_when (workflow, "gate", "yes", FALSE);
   g_assert_cmpuint (graphbit_workflow_get_edge_count (workflow), ==, 4);
   /* A plain edge from a condition is allowed too. */
-  connect (workflow, "gate", "t");
+  connect_nodes (workflow, "gate", "t");
   g_assert_cmpint (g_array_index (edges, GraphbitEdge, 4).condition, ==, -1);
   g_assert_cmpuint (graphbit_workflow_get_edge_count (workflow), ==, 5);
   assert_valid (workflow);
@@ -837,9 +736,9 @@ test_validate_cycles (void)
     g_autoptr(GraphbitWorkflow) workflow = workflow_of_agents ("loop", names);
     g_autoptr(GError) error = NULL;
 
-    connect (workflow, "a", "b");
-    connect (workflow, "b", "c");
-    connect (workflow, "c", "a");
+    connect_nodes (workflow, "a", "b");
+    connect_nodes (workflow, "b", "c");
+    connect_nodes (workflow, "c", "a");
     error = validate_fails (workflow, "edges", "contains cycles");
     /* From the first node added, along the edges. */
     g_assert_cmpstr (error_value (error), ==, "a → b → c → a");
@@ -850,8 +749,8 @@ test_validate_cycles (void)
     g_autoptr(GraphbitWorkflow) workflow = workflow_of_agents ("pair", names);
     const char * const cycle[] = { "a", "b", NULL };
 
-    connect (workflow, "a", "b");
-    connect (workflow, "b", "a");
+    connect_nodes (workflow, "a", "b");
+    connect_nodes (workflow, "b", "a");
     assert_cycle (workflow, cycle);
   }
   {
@@ -861,11 +760,11 @@ test_validate_cycles (void)
     g_autoptr(GraphbitWorkflow) workflow = workflow_of_agents ("tails", names);
     const char * const cycle[] = { "p", "q", "r", NULL };
 
-    connect (workflow, "in", "p");
-    connect (workflow, "p", "q");
-    connect (workflow, "q", "r");
-    connect (workflow, "r", "p");
-    connect (workflow, "r", "out");
+    connect_nodes (workflow, "in", "p");
+    connect_nodes (workflow, "p", "q");
+    connect_nodes (workflow, "q", "r");
+    connect_nodes (workflow, "r", "p");
+    connect_nodes (workflow, "r", "out");
     assert_cycle (workflow, cycle);
   }
   {
@@ -874,12 +773,12 @@ test_validate_cycles (void)
     g_autoptr(GraphbitWorkflow) workflow = workflow_of_agents ("late", names);
     const char * const cycle[] = { "y", "z", "w", NULL };
 
-    connect (workflow, "start", "x");
-    connect (workflow, "x", "y");
-    connect (workflow, "start", "z");
-    connect (workflow, "y", "z");
-    connect (workflow, "z", "w");
-    connect (workflow, "w", "y");
+    connect_nodes (workflow, "start", "x");
+    connect_nodes (workflow, "x", "y");
+    connect_nodes (workflow, "start", "z");
+    connect_nodes (workflow, "y", "z");
+    connect_nodes (workflow, "z", "w");
+    connect_nodes (workflow, "w", "y");
     assert_cycle (workflow, cycle);
   }
   {
@@ -889,8 +788,8 @@ test_validate_cycles (void)
 
     add (workflow, agent ("draft", "p"));
     add (workflow, condition ("check", "input contains 'ok'"));
-    connect (workflow, "draft", "check");
-    connect_when (workflow, "check", "draft", FALSE);
+    connect_nodes (workflow, "draft", "check");
+    connect_nodes_when (workflow, "check", "draft", FALSE);
     assert_cycle (workflow, cycle);
   }
 }
@@ -902,10 +801,10 @@ test_validate_self_loop (void)
   g_autoptr(GraphbitWorkflow) workflow = workflow_of_agents ("self", names);
   g_autoptr(GError) error = NULL;
 
-  connect (workflow, "before", "a");
-  connect (workflow, "a", "after");
+  connect_nodes (workflow, "before", "a");
+  connect_nodes (workflow, "a", "after");
   assert_valid (workflow);
-  connect (workflow, "a", "a");
+  connect_nodes (workflow, "a", "a");
   error = validate_fails (workflow, "edges", "contains cycles: a → a.");
   g_assert_cmpstr (error_value (error), ==, "a → a");
 }
@@ -920,7 +819,7 @@ test_validate_references (void)
 
     add (workflow, agent ("a", "p"));
     add (workflow, agent ("b", "Summarise {{node.ghost}}"));
-    connect (workflow, "a", "b");
+    connect_nodes (workflow, "a", "b");
     error = validate_fails (workflow, "reference",
                             "Invalid workflow 'refs': node 'b' refers to node.ghost, but the workflow has no node "
                             "of that name or id");
@@ -932,7 +831,7 @@ test_validate_references (void)
 
     add (workflow, agent ("a", "p"));
     add (workflow, condition ("gate", "node.ghost.score > 0.5"));
-    connect (workflow, "a", "gate");
+    connect_nodes (workflow, "a", "gate");
     error = validate_fails (workflow, "reference", "node 'gate' refers to node.ghost.score, but");
     g_assert_cmpstr (error_value (error), ==, "ghost.score");
   }
@@ -942,7 +841,7 @@ test_validate_references (void)
 
     add (workflow, agent ("a", "p"));
     add (workflow, transform ("t", "template:{{node.a}} and {{node.A}}"));
-    connect (workflow, "a", "t");
+    connect_nodes (workflow, "a", "t");
     error = validate_fails (workflow, "reference", "node 't' refers to node.A, but");
   }
   {
@@ -951,7 +850,7 @@ test_validate_references (void)
 
     add (workflow, agent ("a", "p"));
     add (workflow, graphbit_node_agent_full ("b", "p", NULL, "Follow {{node.rules}}", 0, NAN, NULL, NULL));
-    connect (workflow, "a", "b");
+    connect_nodes (workflow, "a", "b");
     error = validate_fails (workflow, "reference", "node 'b' refers to node.rules, but");
   }
 
@@ -967,7 +866,7 @@ test_validate_references (void)
                             "connect them so its output exists when it runs");
     g_assert_cmpstr (error_value (error), ==, "a");
     /* Connecting them fixes it. */
-    connect (workflow, "a", "b");
+    connect_nodes (workflow, "a", "b");
     assert_valid (workflow);
   }
   {
@@ -977,7 +876,7 @@ test_validate_references (void)
 
     add (workflow, agent ("a", "Improve {{node.b}}"));
     add (workflow, agent ("b", "p"));
-    connect (workflow, "a", "b");
+    connect_nodes (workflow, "a", "b");
     error = validate_fails (workflow, "reference", "node 'a' reads node 'b', which is not upstream of it");
   }
   {
@@ -995,8 +894,8 @@ test_validate_references (void)
     add (workflow, agent ("root", "p"));
     add (workflow, agent ("left", "p"));
     add (workflow, condition ("right", "node.left contains 'x'"));
-    connect (workflow, "root", "left");
-    connect (workflow, "root", "right");
+    connect_nodes (workflow, "root", "left");
+    connect_nodes (workflow, "root", "right");
     error = validate_fails (workflow, "reference", "node 'right' reads node 'left', which is not upstream");
   }
 
@@ -1011,10 +910,10 @@ test_validate_references (void)
     add (workflow, agent ("c", by_id));
     add (workflow, condition ("d", by_id_condition));
     add (workflow, transform ("e", "template:{{node.a}} {{node.d}} {input} {\"json\": true}"));
-    connect (workflow, "a", "b");
-    connect (workflow, "b", "c");
-    connect (workflow, "c", "d");
-    connect_when (workflow, "d", "e", TRUE);
+    connect_nodes (workflow, "a", "b");
+    connect_nodes (workflow, "b", "c");
+    connect_nodes (workflow, "c", "d");
+    connect_nodes_when (workflow, "d", "e", TRUE);
     assert_valid (workflow);
   }
   {
@@ -1024,7 +923,7 @@ test_validate_references (void)
     add (workflow, agent ("v1", "p"));
     add (workflow, agent ("v1.2", "p"));
     add (workflow, agent ("reader", "{{node.v1.2.label}}"));
-    connect (workflow, "v1.2", "reader");
+    connect_nodes (workflow, "v1.2", "reader");
     /* v1 is not upstream, but v1.2 is what is read. */
     assert_valid (workflow);
   }
@@ -1049,11 +948,11 @@ test_plan_diamond (void)
   add (workflow, agent ("a", "p"));
   add (workflow, agent ("c", "p"));
   add (workflow, condition ("e", "node.c contains 'x'"));
-  connect (workflow, "a", "b");
-  connect (workflow, "a", "c");
-  connect (workflow, "c", "d");
-  connect (workflow, "b", "d");
-  connect (workflow, "c", "e");
+  connect_nodes (workflow, "a", "b");
+  connect_nodes (workflow, "a", "c");
+  connect_nodes (workflow, "c", "d");
+  connect_nodes (workflow, "b", "d");
+  connect_nodes (workflow, "c", "e");
 
   plan = graphbit_workflow_plan_new (workflow, &error);
   g_assert_no_error (error);
@@ -1122,7 +1021,7 @@ test_plan_diamond (void)
 
   /* A plan is a snapshot: later changes to the workflow do not show. */
   add (workflow, agent ("late", "p"));
-  connect (workflow, "d", "late");
+  connect_nodes (workflow, "d", "late");
   g_assert_cmpuint (plan->n_nodes, ==, 5);
   g_assert_cmpint (graphbit_workflow_plan_lookup (plan, "late"), ==, -1);
   g_assert_cmpuint (plan->children[d]->len, ==, 0);
@@ -1148,10 +1047,10 @@ test_plan_conditions (void)
   add (workflow, agent ("yes", "p"));
   add (workflow, agent ("no", "p"));
   add (workflow, agent ("join", "p"));
-  connect_when (workflow, "gate", "yes", TRUE);
-  connect_when (workflow, "gate", "no", FALSE);
-  connect (workflow, "gate", "join");
-  connect_when (workflow, "gate", "join", FALSE);
+  connect_nodes_when (workflow, "gate", "yes", TRUE);
+  connect_nodes_when (workflow, "gate", "no", FALSE);
+  connect_nodes (workflow, "gate", "join");
+  connect_nodes_when (workflow, "gate", "join", FALSE);
   plan = graphbit_workflow_plan_new (workflow, &error);
   g_assert_no_error (error);
   children = plan_children (plan, plan_index (plan, "gate"));
@@ -1216,13 +1115,13 @@ sample_workflow (void)
   add (workflow, node);
   add (workflow, transform ("publish", "template:{{node.writer}} -- {input}"));
   add (workflow, transform ("reject", "uppercase"));
-  connect (workflow, "writer", "critic");
-  connect (workflow, "critic", "clean");
-  connect (workflow, "clean", "gate");
-  connect_when (workflow, "gate", "pause", TRUE);
-  connect (workflow, "pause", "publish");
-  connect_when (workflow, "gate", "reject", FALSE);
-  connect (workflow, "writer", "publish");
+  connect_nodes (workflow, "writer", "critic");
+  connect_nodes (workflow, "critic", "clean");
+  connect_nodes (workflow, "clean", "gate");
+  connect_nodes_when (workflow, "gate", "pause", TRUE);
+  connect_nodes (workflow, "pause", "publish");
+  connect_nodes_when (workflow, "gate", "reject", FALSE);
+  connect_nodes (workflow, "writer", "publish");
   assert_valid (workflow);
   return workflow;
 }
@@ -1381,8 +1280,8 @@ test_json_document (void)
   add (workflow, agent ("a", "p"));
   id_gate = add (workflow, condition ("gate", "true"));
   add (workflow, graphbit_node_delay ("wait", 2, NULL));
-  connect (workflow, "a", "gate");
-  connect_when (workflow, "gate", "wait", FALSE);
+  connect_nodes (workflow, "a", "gate");
+  connect_nodes_when (workflow, "gate", "wait", FALSE);
   json = graphbit_workflow_to_json (workflow);
   json_parser_load_from_data (parser, json, -1, &error);
   g_assert_no_error (error);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "graphbit.h"
+#include "workflow-test-helpers.h"
 #include "graphbit-error-private.h"
 #include "graphbit-expression-private.h"
 #include "graphbit-transform-private.h"
@@ -81,35 +82,6 @@ was_asked (Scope      *scope,
            const char *name)
 {
   return g_ptr_array_find_with_equal_func (scope->asked, name, g_str_equal, NULL);
-}
-
-/* Checks @error is a validation error whose details name @operation and
- * @field and whose message contains @fragment. */
-static void
-assert_validation (const GError *error,
-                   const char   *operation,
-                   const char   *field,
-                   const char   *fragment)
-{
-  const GraphbitErrorDetails *details;
-
-  g_assert_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_VALIDATION);
-  details = graphbit_error_get_details (error);
-  g_assert_nonnull (details);
-  g_assert_cmpint (graphbit_error_details_get_code (details), ==, GRAPHBIT_ERROR_VALIDATION);
-  g_assert_cmpstr (graphbit_error_details_get_operation (details), ==, operation);
-  g_assert_cmpstr (graphbit_error_details_get_field (details), ==, field);
-  if (strstr (error->message, fragment) == NULL)
-    g_error ("expected \"%s\" in the message \"%s\"", fragment, error->message);
-}
-
-static void
-assert_contains (const char *haystack,
-                 const char *needle)
-{
-  g_assert_nonnull (haystack);
-  if (strstr (haystack, needle) == NULL)
-    g_error ("expected \"%s\" in \"%s\"", needle, haystack);
 }
 
 /* Parses and evaluates @text with @scope; fails the test on any error. */

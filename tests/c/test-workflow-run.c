@@ -13,6 +13,7 @@
 #include "graphbit.h"
 #include "graphbit-error-private.h"
 #include "mock-server.h"
+#include "workflow-test-helpers.h"
 
 static MockServer *mock;
 
@@ -56,74 +57,6 @@ new_executor (GraphbitExecutionMode mode,
                                                        graphbit_executor_get_max_retries (executor),
                                                        0.005, 0.02, NULL));
   return executor;
-}
-
-static void
-add (GraphbitWorkflow *workflow,
-     GraphbitNode     *node)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_nonnull (node);
-  g_assert_nonnull (graphbit_workflow_add_node (workflow, node, &error));
-  g_assert_no_error (error);
-  g_object_unref (node);
-}
-
-static GraphbitNode *
-agent (const char *name,
-       const char *prompt)
-{
-  g_autoptr(GError) error = NULL;
-  GraphbitNode *node = graphbit_node_agent (name, prompt, NULL, &error);
-
-  g_assert_no_error (error);
-  return node;
-}
-
-static GraphbitNode *
-transform (const char *name,
-           const char *transformation)
-{
-  g_autoptr(GError) error = NULL;
-  GraphbitNode *node = graphbit_node_transform (name, transformation, &error);
-
-  g_assert_no_error (error);
-  return node;
-}
-
-static GraphbitNode *
-condition (const char *name,
-           const char *expression)
-{
-  g_autoptr(GError) error = NULL;
-  GraphbitNode *node = graphbit_node_condition (name, expression, &error);
-
-  g_assert_no_error (error);
-  return node;
-}
-
-static void
-connect (GraphbitWorkflow *workflow,
-         const char       *from,
-         const char       *to)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (graphbit_workflow_connect (workflow, from, to, &error));
-  g_assert_no_error (error);
-}
-
-static void
-connect_when (GraphbitWorkflow *workflow,
-              const char       *from,
-              const char       *to,
-              gboolean          value)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (graphbit_workflow_connect_when (workflow, from, to, value, &error));
-  g_assert_no_error (error);
 }
 
 static GraphbitWorkflowResult *
@@ -171,8 +104,8 @@ test_chain_outputs_flow (void)
   add (workflow, agent ("research", "Research {topic}"));
   add (workflow, agent ("summarize", "Summarize it"));
   add (workflow, transform ("shout", "uppercase"));
-  connect (workflow, "research", "summarize");
-  connect (workflow, "summarize", "shout");
+  connect_nodes (workflow, "research", "summarize");
+  connect_nodes (workflow, "summarize", "shout");
 
   result = run (executor, workflow, inputs);
   g_assert_true (graphbit_workflow_result_is_success (result));
@@ -207,8 +140,8 @@ test_references_and_input (void)
   add (workflow, agent ("classify", "mock:content={\"label\":\"urgent\",\"score\":0.9}"));
   add (workflow, agent ("explicit", "Label={{node.classify.label}} all={{node.classify}}"));
   add (workflow, agent ("piped", "Got: {input}"));
-  connect (workflow, "classify", "explicit");
-  connect (workflow, "classify", "piped");
+  connect_nodes (workflow, "classify", "explicit");
+  connect_nodes (workflow, "classify", "piped");
 
   result = run (executor, workflow, NULL);
   g_assert_true (graphbit_workflow_result_is_success (result));
@@ -239,8 +172,8 @@ test_fan_out_runs_concurrently (void)
       g_autofree char *prompt = g_strdup_printf ("part %u mock:delay_ms=200", i);
 
       add (workflow, agent (name, prompt));
-      connect (workflow, "root", name);
-      connect (workflow, name, "join");
+      connect_nodes (workflow, "root", name);
+      connect_nodes (workflow, name, "join");
     }
 
   result = run (executor, workflow, NULL);
@@ -294,7 +227,7 @@ test_memory_optimized_bounds_and_drops (void)
       g_autofree char *name = g_strdup_printf ("leaf%u", i);
 
       add (workflow, agent (name, "leaf mock:delay_ms=50"));
-      connect (workflow, "first", name);
+      connect_nodes (workflow, "first", name);
     }
   g_assert_cmpuint (graphbit_executor_get_concurrency (executor), ==, 2);
 
@@ -349,11 +282,11 @@ test_condition_chooses_branch (void)
       add (workflow, agent ("yes", "escalate"));
       add (workflow, agent ("no", "archive"));
       add (workflow, transform ("after", "template:done: {input}"));
-      connect (workflow, "classify", "route");
-      connect_when (workflow, "route", "yes", TRUE);
-      connect_when (workflow, "route", "no", FALSE);
-      connect (workflow, "yes", "after");
-      connect (workflow, "no", "after");
+      connect_nodes (workflow, "classify", "route");
+      connect_nodes_when (workflow, "route", "yes", TRUE);
+      connect_nodes_when (workflow, "route", "no", FALSE);
+      connect_nodes (workflow, "yes", "after");
+      connect_nodes (workflow, "no", "after");
 
       result = run (executor, workflow, inputs);
       g_assert_true (graphbit_workflow_result_is_success (result));
@@ -384,8 +317,8 @@ test_failure_skips_dependents (void)
   add (workflow, agent ("after_bad", "never"));
   add (workflow, agent ("then", "never either"));
   add (workflow, agent ("good", "independent mock:delay_ms=50"));
-  connect (workflow, "bad", "after_bad");
-  connect (workflow, "after_bad", "then");
+  connect_nodes (workflow, "bad", "after_bad");
+  connect_nodes (workflow, "after_bad", "then");
 
   result = run (executor, workflow, NULL);
   g_assert_true (graphbit_workflow_result_is_failed (result));
@@ -420,7 +353,7 @@ test_low_latency_fails_fast (void)
   add (workflow, agent ("bad", "mock:delay_ms=200 mock:status=401 refused"));
   add (workflow, agent ("slow", "mock:fault=hang waits forever"));
   add (workflow, agent ("later", "never"));
-  connect (workflow, "slow", "later");
+  connect_nodes (workflow, "slow", "later");
 
   result = run (executor, workflow, NULL);
   g_assert_true (graphbit_workflow_result_is_failed (result));
@@ -449,7 +382,7 @@ test_timeout_cancels_running_nodes (void)
   add (workflow, agent ("hang1", "mock:fault=hang one"));
   add (workflow, agent ("hang2", "mock:fault=hang two"));
   add (workflow, agent ("after", "never"));
-  connect (workflow, "hang1", "after");
+  connect_nodes (workflow, "hang1", "after");
 
   result = graphbit_executor_execute (executor, workflow, NULL, NULL, &error);
   g_assert_null (result);
@@ -543,9 +476,9 @@ test_delay_transforms_and_signals (void)
   g_assert_no_error (error);
   add (workflow, transform ("split", "split:,"));
   add (workflow, transform ("join", "join: + "));
-  connect (workflow, "trim", "wait");
-  connect (workflow, "wait", "split");
-  connect (workflow, "split", "join");
+  connect_nodes (workflow, "trim", "wait");
+  connect_nodes (workflow, "wait", "split");
+  connect_nodes (workflow, "split", "join");
   g_signal_connect (executor, "node-started", G_CALLBACK (on_started), events);
   g_signal_connect (executor, "node-finished", G_CALLBACK (on_finished), events);
 
@@ -577,8 +510,8 @@ test_invalid_workflow_refused (void)
 
   add (cyclic, agent ("a", "x"));
   add (cyclic, agent ("b", "y"));
-  connect (cyclic, "a", "b");
-  connect (cyclic, "b", "a");
+  connect_nodes (cyclic, "a", "b");
+  connect_nodes (cyclic, "b", "a");
   g_assert_null (graphbit_executor_execute (executor, cyclic, NULL, NULL, &error));
   g_assert_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_VALIDATION);
   g_assert_nonnull (strstr (error->message, "contains cycles"));
