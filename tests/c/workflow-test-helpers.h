@@ -34,8 +34,8 @@ void          connect_nodes      (GraphbitWorkflow *workflow,
                                   const char       *from,
                                   const char       *to);
 void          connect_nodes_when (GraphbitWorkflow *workflow,
-                                 const char       *from,
-                                 const char       *to,
-                                 gboolean          value);
+                                  const char       *from,
+                                  const char       *to,
+                                  gboolean          value);
 
 G_END_DECLS
