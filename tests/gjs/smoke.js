@@ -51,6 +51,26 @@ client.complete_async(Graphbit.LlmRequest.new('from gjs'), null, (source, result
 loop.run();
 check(text === 'Mock reply to: from gjs', `async completion returned "${text}"`);
 
+// A two-node workflow through the executor's async API, with progress signals.
+const workflow = Graphbit.Workflow.new('gjs');
+workflow.add_node(Graphbit.Node.agent('ask', 'Hello {who}', null));
+workflow.add_node(Graphbit.Node.transform('shout', 'uppercase'));
+workflow.connect('ask', 'shout');
+const executor = Graphbit.Executor.new(config, Graphbit.ExecutionMode.BALANCED, 0);
+const finished = [];
+executor.connect('node-finished', (_executor, name, status) => finished.push(`${name}:${status}`));
+let outcome = null;
+executor.execute_async(workflow, {who: 'gjs'}, null, (source, result) => {
+    outcome = source.execute_finish(result);
+    loop.quit();
+});
+loop.run();
+check(outcome.is_success(), 'workflow completed');
+check(outcome.get_node_output('shout') === 'MOCK REPLY TO: HELLO GJS',
+    `output flowed between nodes ("${outcome.get_node_output('shout')}")`);
+check(finished.join(',') === `ask:${Graphbit.NodeStatus.COMPLETED},shout:${Graphbit.NodeStatus.COMPLETED}`,
+    `node-finished signals in order (${finished.join(',')})`);
+
 Graphbit.shutdown();
 mock.get_stdin_pipe().close(null);
 mock.wait(null);

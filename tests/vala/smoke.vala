@@ -40,6 +40,27 @@ int main () {
         loop.run ();
         assert (async_text == "Mock reply to: async vala");
         print ("ok - async completion\n");
+
+        var workflow = new Graphbit.Workflow ("vala");
+        workflow.add_node (new Graphbit.Node.agent ("ask", "Hello {who}", null));
+        workflow.add_node (new Graphbit.Node.transform ("shout", "uppercase"));
+        workflow.connect ("ask", "shout");
+        var executor = new Graphbit.Executor.high_throughput (config, 0);
+        var inputs = new GLib.HashTable<string, string> (str_hash, str_equal);
+        inputs["who"] = "vala";
+        var result = executor.execute (workflow, inputs, null);
+        assert (result.is_success ());
+        assert (result.get_node_output ("shout") == "MOCK REPLY TO: HELLO VALA");
+        print ("ok - workflow output flowed between nodes\n");
+
+        workflow.connect ("shout", "ask");
+        try {
+            executor.execute (workflow, null, null);
+            error ("a cycle must be refused");
+        } catch (Graphbit.Error.VALIDATION e) {
+            assert ("ask → shout → ask" in e.message);
+            print ("ok - cycle refused as Graphbit.Error.VALIDATION\n");
+        }
     } catch (GLib.Error e) {
         error ("completion failed: %s", e.message);
     }
