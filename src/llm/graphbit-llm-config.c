@@ -47,18 +47,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-typedef struct
-{
-  const char *name;
-  const char *label;
-  const char *default_model;
-  const char *default_base_url;
-  const char *key_env;        /* NULL: no key needed */
-  const char *base_url_env;
-  guint bare_host_port;       /* non-zero: "host[:port]" is accepted */
-} ProviderDefaults;
-
-static const ProviderDefaults provider_defaults[] = {
+static const GraphbitEndpointDefaults provider_defaults[] = {
   [GRAPHBIT_LLM_PROVIDER_OPENAI] = {
     "openai", "OpenAI", "gpt-4o-mini", "https://api.openai.com/v1",
     "OPENAI_API_KEY", "OPENAI_BASE_URL", 0,
@@ -77,7 +66,7 @@ static void
 graphbit_llm_config_constructed (GObject *object)
 {
   GraphbitLlmConfig *self = GRAPHBIT_LLM_CONFIG (object);
-  const ProviderDefaults *defaults = &provider_defaults[self->provider];
+  const GraphbitEndpointDefaults *defaults = &provider_defaults[self->provider];
 
   G_OBJECT_CLASS (graphbit_llm_config_parent_class)->constructed (object);
 
@@ -220,40 +209,24 @@ config_new (GraphbitLlmProvider   provider,
             const char           *base_url,
             GError              **error)
 {
-  const ProviderDefaults *defaults = &provider_defaults[provider];
+  const GraphbitEndpointDefaults *defaults = &provider_defaults[provider];
   g_autofree char *operation = g_strdup_printf ("LlmConfig.%s", defaults->name);
   g_autofree char *resolved_key = NULL;
   g_autofree char *resolved_url = NULL;
+  GraphbitLlmConfig *config;
 
-  if (model != NULL && model[0] == '\0')
-    {
-      graphbit_propagate_error (error,
-        graphbit_error_new_validation (operation, "model", model,
-                                       "The model name is empty: pass a model such as '%s', or None for the default",
-                                       defaults->default_model));
-      return NULL;
-    }
-
-  if (defaults->key_env != NULL)
-    {
-      resolved_key = graphbit_endpoint_resolve_api_key (operation, defaults->label, api_key,
-                                                        defaults->key_env, error);
-      if (resolved_key == NULL)
-        return NULL;
-    }
-
-  resolved_url = graphbit_endpoint_resolve_base_url (operation, base_url, defaults->base_url_env,
-                                                     defaults->default_base_url,
-                                                     defaults->bare_host_port, error);
-  if (resolved_url == NULL)
+  if (!graphbit_endpoint_resolve (defaults, operation, api_key, model, base_url, &resolved_key, &resolved_url, error))
     return NULL;
 
-  return g_object_new (GRAPHBIT_TYPE_LLM_CONFIG,
-                       "provider", provider,
-                       "model", model,
-                       "base-url", resolved_url,
-                       "api-key", resolved_key,
-                       NULL);
+  config = g_object_new (GRAPHBIT_TYPE_LLM_CONFIG,
+                         "provider", provider,
+                         "model", model,
+                         "base-url", resolved_url,
+                         "api-key", resolved_key,
+                         NULL);
+  if (resolved_key != NULL)
+    memset (resolved_key, 0, strlen (resolved_key));
+  return config;
 }
 
 /**

@@ -9,6 +9,31 @@
 
 G_BEGIN_DECLS
 
+/* Where a provider is and what it needs, when the caller does not say. */
+typedef struct
+{
+  const char *name;              /* "openai": details, logs */
+  const char *label;             /* "OpenAI": messages */
+  const char *default_model;
+  const char *default_base_url;
+  const char *key_env;           /* NULL: no key needed */
+  const char *base_url_env;
+  guint bare_host_port;          /* non-zero: "host[:port]" is accepted */
+} GraphbitEndpointDefaults;
+
+/* What a config constructor checks and resolves: @model must not be empty
+ * (NULL means the default); the key comes from @api_key or the key
+ * variable (when the provider needs one), the base URL from @base_url, its
+ * variable or the default. Errors name @operation and the field. */
+gboolean graphbit_endpoint_resolve (const GraphbitEndpointDefaults  *defaults,
+                                    const char                      *operation,
+                                    const char                      *api_key,
+                                    const char                      *model,
+                                    const char                      *base_url,
+                                    char                           **resolved_key,
+                                    char                           **resolved_url,
+                                    GError                         **error);
+
 /* Takes @explicit_key if given, else the environment variable @env_var.
  * Fails with GRAPHBIT_ERROR_CONFIGURATION naming the variable when neither
  * is a non-blank string. The key itself never appears in the error. */

@@ -122,3 +122,43 @@ graphbit_endpoint_host_is (const char *base_url,
   return uri != NULL && g_uri_get_host (uri) != NULL
       && g_ascii_strcasecmp (g_uri_get_host (uri), host) == 0;
 }
+
+gboolean
+graphbit_endpoint_resolve (const GraphbitEndpointDefaults  *defaults,
+                           const char                      *operation,
+                           const char                      *api_key,
+                           const char                      *model,
+                           const char                      *base_url,
+                           char                           **resolved_key,
+                           char                           **resolved_url,
+                           GError                         **error)
+{
+  g_autofree char *key = NULL;
+
+  if (model != NULL && model[0] == '\0')
+    {
+      graphbit_propagate_error (error,
+        graphbit_error_new_validation (operation, "model", model,
+                                       "The model name is empty: pass a model such as '%s', or None for the default",
+                                       defaults->default_model));
+      return FALSE;
+    }
+
+  if (defaults->key_env != NULL)
+    {
+      key = graphbit_endpoint_resolve_api_key (operation, defaults->label, api_key, defaults->key_env, error);
+      if (key == NULL)
+        return FALSE;
+    }
+
+  *resolved_url = graphbit_endpoint_resolve_base_url (operation, base_url, defaults->base_url_env,
+                                                      defaults->default_base_url, defaults->bare_host_port, error);
+  if (*resolved_url == NULL)
+    {
+      if (key != NULL)
+        memset (key, 0, strlen (key));
+      return FALSE;
+    }
+  *resolved_key = g_steal_pointer (&key);
+  return TRUE;
+}

@@ -24,6 +24,10 @@ const char *graphbit_json_get_string      (JsonObject *object,
 /* 0 unless the member exists and is a non-negative integer. */
 guint       graphbit_json_get_uint        (JsonObject *object,
                                            const char *member);
+/* The "error" of an {"error": "text"} or {"error": ["text", ...]} body
+ * (Ollama, Hugging Face), the list joined with "; "; NULL if it has none. */
+char       *graphbit_json_error_text      (const char *data,
+                                           gsize       len);
 /* Serialises @builder's root compactly. */
 char       *graphbit_json_builder_to_data (JsonBuilder *builder,
                                            gsize       *len);

@@ -80,6 +80,40 @@ graphbit_json_get_uint (JsonObject *object,
 }
 
 char *
+graphbit_json_error_text (const char *data,
+                          gsize       len)
+{
+  g_autoptr(JsonNode) root = graphbit_json_parse_object (data, len, NULL);
+  JsonArray *list;
+  const char *text;
+  GString *joined;
+
+  if (root == NULL)
+    return NULL;
+  text = graphbit_json_get_string (json_node_get_object (root), "error");
+  if (text != NULL)
+    return g_strdup (text);
+  list = graphbit_json_get_array (json_node_get_object (root), "error");
+  if (list == NULL)
+    return NULL;
+
+  joined = g_string_new (NULL);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonNode *item = json_array_get_element (list, i);
+
+      if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
+        g_string_append_printf (joined, "%s%s", joined->len > 0 ? "; " : "", json_node_get_string (item));
+    }
+  if (joined->len == 0)
+    {
+      g_string_free (joined, TRUE);
+      return NULL;
+    }
+  return g_string_free (joined, FALSE);
+}
+
+char *
 graphbit_json_builder_to_data (JsonBuilder *builder,
                                gsize       *len)
 {
