@@ -20,4 +20,8 @@
 # include "graphbit-llm-stream.h"
 # include "graphbit-llm-batch.h"
 # include "graphbit-llm-client.h"
+# include "graphbit-embedding-config.h"
+# include "graphbit-embeddings.h"
+# include "graphbit-embedding-document.h"
+# include "graphbit-embedding-client.h"
 #undef GRAPHBIT_INSIDE

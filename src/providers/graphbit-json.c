@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "graphbit-json-private.h"
+#include "graphbit-error-private.h"
 
 JsonNode *
 graphbit_json_parse_object (const char  *data,
@@ -111,6 +112,19 @@ graphbit_json_error_text (const char *data,
       return NULL;
     }
   return g_string_free (joined, FALSE);
+}
+
+GError *
+graphbit_json_bad_body (const char *provider,
+                        const char *provider_label,
+                        const char *what)
+{
+  GError *error = graphbit_error_new (GRAPHBIT_ERROR_PROVIDER,
+                                      "%s returned a response graphbit could not understand: %s",
+                                      provider_label, what);
+
+  graphbit_error_set_provider (error, provider);
+  return error;
 }
 
 char *

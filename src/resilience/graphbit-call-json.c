@@ -60,7 +60,8 @@ on_attempt_done (SoupMessage *msg,
           if (loading >= 0)
             {
               failure.loading = TRUE;
-              failure.loading_delay_us = (gint64) (loading * G_USEC_PER_SEC);
+              /* A day is long enough for any estimate, and keeps the product in range. */
+              failure.loading_delay_us = (gint64) (MIN (loading, 86400.0) * G_USEC_PER_SEC);
               graphbit_error_set_retry (local_error, 0, loading);
             }
         }

@@ -1,0 +1,100 @@
+/* graphbit-ollama-embeddings.c - Ollama's /api/embed
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * POST {base_url}/api/embed {"model", "input": [texts]}: "embeddings" is
+ * always 2-D, one row per input. The legacy /api/embeddings answer
+ * ({"embedding": [...]}, one input) is read too, for servers that proxy
+ * it. See shared/reference/wire-protocols.md §5.3.
+ */
+
+#include "config.h"
+
+#include "graphbit-embedding-codec-private.h"
+#include "graphbit-json-private.h"
+
+static SoupMessage *
+ollama_build_request (GraphbitEmbeddingConfig  *config,
+                      const char * const       *texts,
+                      guint                     n_texts,
+                      GError                  **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autofree char *url = g_strconcat (graphbit_embedding_config_get_base_url (config), "/api/embed", NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "model");
+  json_builder_add_string_value (builder, graphbit_embedding_config_get_model (config));
+  graphbit_embedding_codec_add_texts (builder, "input", texts, n_texts, FALSE);
+  json_builder_end_object (builder);
+  return graphbit_embedding_codec_post (config, url, builder, error);
+}
+
+static GraphbitEmbeddings *
+ollama_parse_response (const char  *data,
+                       gsize        len,
+                       guint        n_texts,
+                       GError     **error)
+{
+  const GraphbitEmbeddingCodec *codec = &graphbit_ollama_embedding_codec;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  GraphbitVectorSet set;
+  GraphbitEmbeddings *embeddings = NULL;
+  JsonObject *object;
+  JsonArray *rows;
+  JsonNode *legacy;
+
+  root = graphbit_json_parse_object (data, len, &parse_error);
+  if (root == NULL)
+    {
+      g_propagate_error (error, graphbit_embedding_codec_bad_body (codec, "the body is not a JSON object (%s)",
+                                                                   parse_error->message));
+      return NULL;
+    }
+  object = json_node_get_object (root);
+  rows = graphbit_json_get_array (object, "embeddings");
+  legacy = json_object_get_member (object, "embedding");
+
+  graphbit_vector_set_init (&set, codec, n_texts, len);
+  if (rows == NULL && legacy != NULL && n_texts == 1)
+    {
+      if (!graphbit_vector_set_put (&set, 0, legacy, FALSE, error))
+        goto out;
+    }
+  else if (rows == NULL || json_array_get_length (rows) != n_texts)
+    {
+      g_propagate_error (error, graphbit_embedding_codec_bad_body (codec, "%u embeddings for %u inputs",
+                                                                   rows != NULL ? json_array_get_length (rows) : 0,
+                                                                   n_texts));
+      goto out;
+    }
+  else
+    {
+      for (guint i = 0; i < n_texts; i++)
+        {
+          if (!graphbit_vector_set_put (&set, i, json_array_get_element (rows, i), FALSE, error))
+            goto out;
+        }
+    }
+  /* Counts are left out when zero. */
+  embeddings = graphbit_vector_set_finish (&set, graphbit_json_get_string (object, "model"),
+                                           graphbit_json_get_uint (object, "prompt_eval_count"), error);
+out:
+  graphbit_vector_set_clear (&set);
+  return embeddings;
+}
+
+const GraphbitEmbeddingCodec graphbit_ollama_embedding_codec = {
+  .name = "ollama",
+  .label = "Ollama",
+  /* Local models can take minutes to load. */
+  .default_timeout_ms = 180 * 1000,
+  /* The server embeds the inputs one after the other: keep each request
+   * well inside the attempt timeout. */
+  .max_inputs = 256,
+  .build_request = ollama_build_request,
+  .parse_response = ollama_parse_response,
+  /* {"error": "model 'x' not found"} */
+  .error_message = graphbit_json_error_text,
+};
