@@ -23,6 +23,7 @@ from ._errors import (
 )
 from ._runtime import configure_runtime, get_system_info, health_check, init, shutdown, version
 from ._llm import LlmClient, LlmConfig, LlmResponse, LlmStream, LlmUsage
+from ._embeddings import EmbeddingClient, EmbeddingConfig
 
 __version__ = _Graphbit.get_version()
 __author__ = "GraphBit Team"
@@ -40,6 +41,8 @@ __all__ = [
     "LlmResponse",
     "LlmUsage",
     "LlmStream",
+    "EmbeddingConfig",
+    "EmbeddingClient",
     "GraphbitError",
     "ConfigurationError",
     "ValidationError",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, AsyncIterator, Awaitable, Coroutine, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
-from . import _dispatch
+from . import _dispatch, _resilience
 from ._errors import ValidationError, call, translate
 from ._native import GLib, Graphbit
 
@@ -122,25 +122,6 @@ class LlmResponse:
 
     def __str__(self) -> str:
         return self.content
-
-
-def _count(name: str, value: Any, default: int) -> int:
-    """An int setting for C (None keeps @default); range checks are C's."""
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int or None, not {type(value).__name__}")
-    # Out-of-range values still reach C's check (and its message) as -1.
-    return value if -_INT32_MAX <= value <= _INT32_MAX else -1
-
-
-def _seconds(name: str, value: Any, default: float) -> float:
-    """A number of seconds for C (None keeps @default); range checks are C's."""
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number or None, not {type(value).__name__}")
-    return float(value)
 
 
 def _check_prompt(prompt: Any) -> str:
@@ -325,36 +306,19 @@ class LlmClient:
             raise TypeError(f"config must be a graphbit.LlmConfig, not {type(config).__name__}")
         native = Graphbit.LlmClient.new(config._native)
         native.set_debug(bool(debug))
-        if (max_retries, retry_base_delay, retry_max_delay) != (None, None, None):
-            current = native.get_retry_policy()
-            call(
-                native.set_retry_policy,
-                _count("max_retries", max_retries, current[0]),
-                _seconds("retry_base_delay", retry_base_delay, current[1]),
-                _seconds("retry_max_delay", retry_max_delay, current[2]),
-            )
-        if (request_timeout, deadline) != (None, None):
-            current = native.get_timeouts()
-            call(
-                native.set_timeouts,
-                _seconds("request_timeout", request_timeout, current[0]),
-                _seconds("deadline", deadline, current[1]),
-            )
-        if (circuit_breaker_threshold, circuit_breaker_recovery) != (None, None):
-            current = native.get_circuit_breaker()
-            call(
-                native.set_circuit_breaker,
-                _count("circuit_breaker_threshold", circuit_breaker_threshold, current[0]),
-                _seconds("circuit_breaker_recovery", circuit_breaker_recovery, current[1]),
-            )
-        if (requests_per_second, max_in_flight, max_queued) != (None, None, None):
-            current = native.get_rate_limit()
-            call(
-                native.set_rate_limit,
-                _seconds("requests_per_second", requests_per_second, current[0]),
-                _count("max_in_flight", max_in_flight, current[1]),
-                _count("max_queued", max_queued, current[2]),
-            )
+        _resilience.configure(
+            native,
+            max_retries=max_retries,
+            retry_base_delay=retry_base_delay,
+            retry_max_delay=retry_max_delay,
+            request_timeout=request_timeout,
+            deadline=deadline,
+            circuit_breaker_threshold=circuit_breaker_threshold,
+            circuit_breaker_recovery=circuit_breaker_recovery,
+            requests_per_second=requests_per_second,
+            max_in_flight=max_in_flight,
+            max_queued=max_queued,
+        )
         self._config = config
         self._native = native
 
