@@ -5,8 +5,6 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include "graphbit-embedding-config-private.h"
 #include "graphbit-enum-types.h"
 #include "graphbit-error-private.h"
@@ -29,24 +27,10 @@ struct _GraphbitEmbeddingConfig
 {
   GObject parent_instance;
 
-  GraphbitEmbeddingProvider provider;
-  char *model;
-  char *base_url;
-  char *api_key;
+  GraphbitEndpoint endpoint;   /* provider, model, base URL, key */
 };
 
 G_DEFINE_FINAL_TYPE (GraphbitEmbeddingConfig, graphbit_embedding_config, G_TYPE_OBJECT)
-
-enum {
-  PROP_0,
-  PROP_PROVIDER,
-  PROP_MODEL,
-  PROP_BASE_URL,
-  PROP_API_KEY,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 /* The Hugging Face base is the router's hf-inference provider; requests go
  * to {base}/models/{model}/pipeline/feature-extraction (wire-protocols §6.1). */
@@ -69,33 +53,16 @@ static const GraphbitEndpointDefaults provider_defaults[] = {
 static void
 graphbit_embedding_config_constructed (GObject *object)
 {
-  GraphbitEmbeddingConfig *self = GRAPHBIT_EMBEDDING_CONFIG (object);
-  const GraphbitEndpointDefaults *defaults = &provider_defaults[self->provider];
+  GraphbitEndpoint *endpoint = &GRAPHBIT_EMBEDDING_CONFIG (object)->endpoint;
 
   G_OBJECT_CLASS (graphbit_embedding_config_parent_class)->constructed (object);
-
-  /* Objects made with g_object_new() get the constructors' defaults (a
-   * missing key is reported when the client needs it). */
-  if (self->model == NULL || self->model[0] == '\0')
-    {
-      g_free (self->model);
-      self->model = g_strdup (defaults->default_model);
-    }
-  if (self->base_url == NULL)
-    self->base_url = g_strdup (defaults->default_base_url);
+  graphbit_endpoint_fill_defaults (endpoint, &provider_defaults[endpoint->provider]);
 }
 
 static void
 graphbit_embedding_config_finalize (GObject *object)
 {
-  GraphbitEmbeddingConfig *self = GRAPHBIT_EMBEDDING_CONFIG (object);
-
-  g_free (self->model);
-  g_free (self->base_url);
-  if (self->api_key != NULL)
-    memset (self->api_key, 0, strlen (self->api_key));
-  g_free (self->api_key);
-
+  graphbit_endpoint_clear (&GRAPHBIT_EMBEDDING_CONFIG (object)->endpoint);
   G_OBJECT_CLASS (graphbit_embedding_config_parent_class)->finalize (object);
 }
 
@@ -105,23 +72,7 @@ graphbit_embedding_config_get_property (GObject    *object,
                                         GValue     *value,
                                         GParamSpec *pspec)
 {
-  GraphbitEmbeddingConfig *self = GRAPHBIT_EMBEDDING_CONFIG (object);
-
-  switch (prop_id)
-    {
-    case PROP_PROVIDER:
-      g_value_set_enum (value, self->provider);
-      break;
-    case PROP_MODEL:
-      g_value_set_string (value, self->model);
-      break;
-    case PROP_BASE_URL:
-      g_value_set_string (value, self->base_url);
-      break;
-    case PROP_API_KEY:   /* write-only */
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  graphbit_endpoint_get_property (&GRAPHBIT_EMBEDDING_CONFIG (object)->endpoint, object, prop_id, value, pspec);
 }
 
 static void
@@ -130,25 +81,7 @@ graphbit_embedding_config_set_property (GObject      *object,
                                         const GValue *value,
                                         GParamSpec   *pspec)
 {
-  GraphbitEmbeddingConfig *self = GRAPHBIT_EMBEDDING_CONFIG (object);
-
-  switch (prop_id)
-    {
-    case PROP_PROVIDER:
-      self->provider = g_value_get_enum (value);
-      break;
-    case PROP_MODEL:
-      self->model = g_value_dup_string (value);
-      break;
-    case PROP_BASE_URL:
-      self->base_url = g_value_dup_string (value);
-      break;
-    case PROP_API_KEY:
-      self->api_key = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  graphbit_endpoint_set_property (&GRAPHBIT_EMBEDDING_CONFIG (object)->endpoint, object, prop_id, value, pspec);
 }
 
 static void
@@ -161,44 +94,34 @@ graphbit_embedding_config_class_init (GraphbitEmbeddingConfigClass *klass)
   object_class->get_property = graphbit_embedding_config_get_property;
   object_class->set_property = graphbit_embedding_config_set_property;
 
+  /* The properties, installed by graphbit_endpoint_install_properties():
+   * every kind of config has the same four. */
+
   /**
    * GraphbitEmbeddingConfig:provider: (getter get_provider)
    *
    * The wire protocol of the endpoint.
    */
-  properties[PROP_PROVIDER] =
-    g_param_spec_enum ("provider", NULL, NULL,
-                       GRAPHBIT_TYPE_EMBEDDING_PROVIDER, GRAPHBIT_EMBEDDING_PROVIDER_OPENAI,
-                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   /**
    * GraphbitEmbeddingConfig:model: (getter get_model)
    *
    * The embedding model's name as the provider knows it.
    */
-  properties[PROP_MODEL] =
-    g_param_spec_string ("model", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   /**
    * GraphbitEmbeddingConfig:base-url: (getter get_base_url)
    *
    * The endpoint's base URL, without a trailing slash.
    */
-  properties[PROP_BASE_URL] =
-    g_param_spec_string ("base-url", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   /**
    * GraphbitEmbeddingConfig:api-key:
    *
    * The API key. Write-only: it cannot be read back.
    */
-  properties[PROP_API_KEY] =
-    g_param_spec_string ("api-key", NULL, NULL, NULL,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  graphbit_endpoint_install_properties (object_class, GRAPHBIT_TYPE_EMBEDDING_PROVIDER);
 }
 
 static void
@@ -213,24 +136,8 @@ config_new (GraphbitEmbeddingProvider   provider,
             const char                 *base_url,
             GError                    **error)
 {
-  const GraphbitEndpointDefaults *defaults = &provider_defaults[provider];
-  g_autofree char *operation = g_strdup_printf ("EmbeddingConfig.%s", defaults->name);
-  g_autofree char *resolved_key = NULL;
-  g_autofree char *resolved_url = NULL;
-  GraphbitEmbeddingConfig *config;
-
-  if (!graphbit_endpoint_resolve (defaults, operation, api_key, model, base_url, &resolved_key, &resolved_url, error))
-    return NULL;
-
-  config = g_object_new (GRAPHBIT_TYPE_EMBEDDING_CONFIG,
-                         "provider", provider,
-                         "model", model,
-                         "base-url", resolved_url,
-                         "api-key", resolved_key,
-                         NULL);
-  if (resolved_key != NULL)
-    memset (resolved_key, 0, strlen (resolved_key));
-  return config;
+  return graphbit_endpoint_new_config (GRAPHBIT_TYPE_EMBEDDING_CONFIG, "EmbeddingConfig", provider_defaults, provider,
+                                       api_key, model, base_url, error);
 }
 
 /**
@@ -319,7 +226,7 @@ GraphbitEmbeddingProvider
 graphbit_embedding_config_get_provider (GraphbitEmbeddingConfig *self)
 {
   g_return_val_if_fail (GRAPHBIT_IS_EMBEDDING_CONFIG (self), GRAPHBIT_EMBEDDING_PROVIDER_OPENAI);
-  return self->provider;
+  return self->endpoint.provider;
 }
 
 /**
@@ -332,7 +239,7 @@ const char *
 graphbit_embedding_config_get_provider_name (GraphbitEmbeddingConfig *self)
 {
   g_return_val_if_fail (GRAPHBIT_IS_EMBEDDING_CONFIG (self), NULL);
-  return provider_defaults[self->provider].name;
+  return provider_defaults[self->endpoint.provider].name;
 }
 
 /**
@@ -345,7 +252,7 @@ const char *
 graphbit_embedding_config_get_model (GraphbitEmbeddingConfig *self)
 {
   g_return_val_if_fail (GRAPHBIT_IS_EMBEDDING_CONFIG (self), NULL);
-  return self->model;
+  return self->endpoint.model;
 }
 
 /**
@@ -358,7 +265,7 @@ const char *
 graphbit_embedding_config_get_base_url (GraphbitEmbeddingConfig *self)
 {
   g_return_val_if_fail (GRAPHBIT_IS_EMBEDDING_CONFIG (self), NULL);
-  return self->base_url;
+  return self->endpoint.base_url;
 }
 
 /**
@@ -372,11 +279,11 @@ gboolean
 graphbit_embedding_config_has_api_key (GraphbitEmbeddingConfig *self)
 {
   g_return_val_if_fail (GRAPHBIT_IS_EMBEDDING_CONFIG (self), FALSE);
-  return self->api_key != NULL;
+  return self->endpoint.api_key != NULL;
 }
 
 const char *
 graphbit_embedding_config_get_api_key (GraphbitEmbeddingConfig *self)
 {
-  return self->api_key;
+  return self->endpoint.api_key;
 }
