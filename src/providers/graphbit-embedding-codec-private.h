@@ -54,11 +54,20 @@ extern const GraphbitEmbeddingCodec graphbit_ollama_embedding_codec;
 GError *graphbit_embedding_codec_bad_body (const GraphbitEmbeddingCodec *codec,
                                            const char                   *format,
                                            ...) G_GNUC_PRINTF (2, 3);
-/* A JSON POST of @builder's root to @url with the config's bearer key. */
+/* A request body: a JSON object begun, with the config's "model" when
+ * @with_model. */
+JsonBuilder *graphbit_embedding_codec_begin_body (GraphbitEmbeddingConfig *config,
+                                                  gboolean                 with_model);
+/* Ends @builder's object and POSTs it to @url with the config's bearer key. */
 SoupMessage *graphbit_embedding_codec_post (GraphbitEmbeddingConfig *config,
                                             const char              *url,
                                             JsonBuilder             *builder,
                                             GError                 **error);
+/* A body that must be a JSON object; a bad-body error otherwise. */
+JsonNode    *graphbit_embedding_codec_parse_object (const GraphbitEmbeddingCodec *codec,
+                                                    const char                   *data,
+                                                    gsize                         len,
+                                                    GError                      **error);
 /* Writes the texts as a JSON array member @name (a bare string instead
  * for a single text when @single_as_string). */
 void         graphbit_embedding_codec_add_texts (JsonBuilder        *builder,

@@ -53,6 +53,21 @@ graphbit_embedding_codec_bad_body (const GraphbitEmbeddingCodec *codec,
   return graphbit_json_bad_body (codec->name, codec->label, what);
 }
 
+JsonBuilder *
+graphbit_embedding_codec_begin_body (GraphbitEmbeddingConfig *config,
+                                     gboolean                 with_model)
+{
+  JsonBuilder *builder = json_builder_new_immutable ();
+
+  json_builder_begin_object (builder);
+  if (with_model)
+    {
+      json_builder_set_member_name (builder, "model");
+      json_builder_add_string_value (builder, graphbit_embedding_config_get_model (config));
+    }
+  return builder;
+}
+
 SoupMessage *
 graphbit_embedding_codec_post (GraphbitEmbeddingConfig  *config,
                                const char               *url,
@@ -63,11 +78,27 @@ graphbit_embedding_codec_post (GraphbitEmbeddingConfig  *config,
   SoupMessage *msg;
   gsize len;
 
+  json_builder_end_object (builder);
   json = graphbit_json_builder_to_data (builder, &len);
   msg = graphbit_http_new_json_post (url, json, len, error);
   if (msg != NULL)
     graphbit_http_set_bearer (msg, graphbit_embedding_config_get_api_key (config));
   return msg;
+}
+
+JsonNode *
+graphbit_embedding_codec_parse_object (const GraphbitEmbeddingCodec  *codec,
+                                       const char                    *data,
+                                       gsize                          len,
+                                       GError                       **error)
+{
+  g_autoptr(GError) parse_error = NULL;
+  JsonNode *root = graphbit_json_parse_object (data, len, &parse_error);
+
+  if (root == NULL)
+    g_propagate_error (error, graphbit_embedding_codec_bad_body (codec, "the body is not a JSON object (%s)",
+                                                                 parse_error->message));
+  return root;
 }
 
 void

@@ -26,15 +26,13 @@ huggingface_build_request (GraphbitEmbeddingConfig  *config,
                            guint                     n_texts,
                            GError                  **error)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonBuilder) builder = graphbit_embedding_codec_begin_body (config, FALSE);
   /* Model ids are "owner/name": the slash stays, anything odd is escaped. */
   g_autofree char *model = g_uri_escape_string (graphbit_embedding_config_get_model (config), "/", FALSE);
   g_autofree char *url = g_strconcat (graphbit_embedding_config_get_base_url (config), "/models/", model,
                                       "/pipeline/feature-extraction", NULL);
 
-  json_builder_begin_object (builder);
   graphbit_embedding_codec_add_texts (builder, "inputs", texts, n_texts, TRUE);
-  json_builder_end_object (builder);
   return graphbit_embedding_codec_post (config, url, builder, error);
 }
 

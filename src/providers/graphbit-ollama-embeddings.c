@@ -19,14 +19,10 @@ ollama_build_request (GraphbitEmbeddingConfig  *config,
                       guint                     n_texts,
                       GError                  **error)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonBuilder) builder = graphbit_embedding_codec_begin_body (config, TRUE);
   g_autofree char *url = g_strconcat (graphbit_embedding_config_get_base_url (config), "/api/embed", NULL);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "model");
-  json_builder_add_string_value (builder, graphbit_embedding_config_get_model (config));
   graphbit_embedding_codec_add_texts (builder, "input", texts, n_texts, FALSE);
-  json_builder_end_object (builder);
   return graphbit_embedding_codec_post (config, url, builder, error);
 }
 
@@ -37,21 +33,15 @@ ollama_parse_response (const char  *data,
                        GError     **error)
 {
   const GraphbitEmbeddingCodec *codec = &graphbit_ollama_embedding_codec;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) parse_error = NULL;
+  g_autoptr(JsonNode) root = graphbit_embedding_codec_parse_object (codec, data, len, error);
   GraphbitVectorSet set;
   GraphbitEmbeddings *embeddings = NULL;
   JsonObject *object;
   JsonArray *rows;
   JsonNode *legacy;
 
-  root = graphbit_json_parse_object (data, len, &parse_error);
   if (root == NULL)
-    {
-      g_propagate_error (error, graphbit_embedding_codec_bad_body (codec, "the body is not a JSON object (%s)",
-                                                                   parse_error->message));
-      return NULL;
-    }
+    return NULL;
   object = json_node_get_object (root);
   rows = graphbit_json_get_array (object, "embeddings");
   legacy = json_object_get_member (object, "embedding");

@@ -21,16 +21,12 @@ openai_build_request (GraphbitEmbeddingConfig  *config,
                       guint                     n_texts,
                       GError                  **error)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonBuilder) builder = graphbit_embedding_codec_begin_body (config, TRUE);
   g_autofree char *url = g_strconcat (graphbit_embedding_config_get_base_url (config), "/embeddings", NULL);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "model");
-  json_builder_add_string_value (builder, graphbit_embedding_config_get_model (config));
   graphbit_embedding_codec_add_texts (builder, "input", texts, n_texts, TRUE);
   json_builder_set_member_name (builder, "encoding_format");
   json_builder_add_string_value (builder, "float");
-  json_builder_end_object (builder);
   return graphbit_embedding_codec_post (config, url, builder, error);
 }
 
@@ -41,20 +37,14 @@ openai_parse_response (const char  *data,
                        GError     **error)
 {
   const GraphbitEmbeddingCodec *codec = &graphbit_openai_embedding_codec;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) parse_error = NULL;
+  g_autoptr(JsonNode) root = graphbit_embedding_codec_parse_object (codec, data, len, error);
   GraphbitVectorSet set;
   GraphbitEmbeddings *embeddings = NULL;
   JsonObject *object;
   JsonArray *entries;
 
-  root = graphbit_json_parse_object (data, len, &parse_error);
   if (root == NULL)
-    {
-      g_propagate_error (error, graphbit_embedding_codec_bad_body (codec, "the body is not a JSON object (%s)",
-                                                                   parse_error->message));
-      return NULL;
-    }
+    return NULL;
   object = json_node_get_object (root);
   entries = graphbit_json_get_array (object, "data");
   if (entries == NULL || json_array_get_length (entries) != n_texts)

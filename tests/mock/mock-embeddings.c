@@ -44,22 +44,9 @@
 
 #define OPENAI_MAX_INPUTS 2048
 
-static GBytes *
-huggingface_error_body (guint             status,
-                        const char       *message,
-                        const Directives *d)
-{
-  g_autoptr(JsonObject) root = json_object_new ();
-  char *json;
-
-  json_object_set_string_member (root, "error", message);
-  json = mock_json_to_string (root);
-  return g_bytes_new_take (json, strlen (json));
-}
-
 static const MockDialect huggingface_dialect = {
   .error_content_type = "application/json",
-  .error_body = huggingface_error_body,
+  .error_body = mock_error_text_body,
 };
 
 /* The words of @text that make its vector. */
@@ -277,13 +264,47 @@ read_inputs (JsonObject  *root,
   return g_steal_pointer (&texts);
 }
 
-/* The attempt key and directive text: the inputs, one per line. */
-static char *
-inputs_key (GPtrArray *texts)
+/* What every embedding request goes through: the texts of @member (or a
+ * 400 naming the problem after @prefix; also for more than @max_inputs,
+ * unless that is 0), then the attempt, counted under the texts one per
+ * line, and its directives (mock-provider.c). NULL if a reply was made. */
+static GPtrArray *
+take_inputs (Mock              *mock,
+             SoupServerMessage *msg,
+             const MockDialect *dialect,
+             JsonObject        *root,
+             const char        *member,
+             const char        *prefix,
+             guint              max_inputs,
+             gboolean          *single,
+             char             **key,
+             Directives        *d)
 {
+  g_auto(Directives) none = MOCK_DIRECTIVES_INIT;
+  g_autoptr(GPtrArray) texts = NULL;
+  g_autofree char *message = NULL;
+  const char *why = NULL;
+
+  texts = read_inputs (root, member, single, &why);
+  if (texts != NULL && max_inputs > 0 && texts->len > max_inputs)
+    {
+      message = g_strdup_printf ("%s: at most %u inputs per request, got %u.", prefix, max_inputs, texts->len);
+      g_clear_pointer (&texts, g_ptr_array_unref);
+    }
+  else if (texts == NULL)
+    message = g_strdup_printf ("%s: %s.", prefix, why);
+  if (texts == NULL)
+    {
+      mock_reply_error (mock, msg, dialect, 400, message, &none);
+      return NULL;
+    }
+
   g_ptr_array_add (texts, NULL);
+  *key = g_strjoinv ("\n", (char **) texts->pdata);
   g_ptr_array_set_size (texts, texts->len - 1);
-  return g_strjoinv ("\n", (char **) texts->pdata);
+  mock_directives_parse (*key, d);
+  mock_faults_attempt (mock, *key, d);
+  return mock_reply_directed (mock, msg, dialect, d) ? NULL : g_steal_pointer (&texts);
 }
 
 static guint
@@ -294,20 +315,6 @@ count_words (GPtrArray *texts)
   for (guint i = 0; i < texts->len; i++)
     words += mock_count_words (g_ptr_array_index (texts, i));
   return words;
-}
-
-/* Counts the attempt and reads the directives; TRUE if they (a fault, a
- * fixture, a status) already answered. */
-static gboolean
-answer_directed (Mock              *mock,
-                 SoupServerMessage *msg,
-                 const MockDialect *dialect,
-                 const char        *key,
-                 Directives        *d)
-{
-  mock_directives_parse (key, d);
-  mock_faults_attempt (mock, key, d);
-  return mock_reply_directed (mock, msg, dialect, d);
 }
 
 static guint
@@ -332,7 +339,7 @@ mock_openai_embeddings (Mock              *mock,
   g_autoptr(GPtrArray) texts = NULL;
   g_autofree char *key = NULL;
   g_autofree char *message = NULL;
-  const char *why = NULL, *model, *format;
+  const char *model, *format;
   JsonObject *root;
   GString *body;
   gboolean single, base64;
@@ -342,31 +349,17 @@ mock_openai_embeddings (Mock              *mock,
     return;
   root = mock_request_json (msg, parser);
   model = mock_json_string (root, "model");
-  if (root == NULL || model == NULL)
+  if (root == NULL || model == NULL || g_str_equal (model, MOCK_MISSING_MODEL))
     {
-      mock_reply_error (mock, msg, &mock_openai_dialect, 400,
-                        root == NULL ? "We could not parse the JSON body of your request."
-                                     : "You must provide a model parameter.", &none);
+      message = root == NULL ? g_strdup ("We could not parse the JSON body of your request.")
+              : model == NULL ? g_strdup ("You must provide a model parameter.")
+              : g_strdup_printf ("The model `%s` does not exist or you do not have access to it.", model);
+      mock_reply_error (mock, msg, &mock_openai_dialect, model != NULL ? 404 : 400, message, &none);
       return;
     }
-  texts = read_inputs (root, "input", &single, &why);
-  if (texts == NULL || texts->len > OPENAI_MAX_INPUTS)
-    {
-      message = texts == NULL ? g_strdup_printf ("'$.input' is invalid: %s.", why)
-                              : g_strdup_printf ("'$.input' is invalid: at most %d inputs per request, got %u.",
-                                                 OPENAI_MAX_INPUTS, texts->len);
-      mock_reply_error (mock, msg, &mock_openai_dialect, 400, message, &none);
-      return;
-    }
-  if (g_str_equal (model, MOCK_MISSING_MODEL))
-    {
-      message = g_strdup_printf ("The model `%s` does not exist or you do not have access to it.", model);
-      mock_reply_error (mock, msg, &mock_openai_dialect, 404, message, &none);
-      return;
-    }
-
-  key = inputs_key (texts);
-  if (answer_directed (mock, msg, &mock_openai_dialect, key, &d))
+  texts = take_inputs (mock, msg, &mock_openai_dialect, root, "input", "'$.input' is invalid", OPENAI_MAX_INPUTS,
+                       &single, &key, &d);
+  if (texts == NULL)
     return;
 
   dims = vector_dims (&d, root, g_str_equal (model, "text-embedding-3-large") ? 3072 : 1536);
@@ -467,7 +460,6 @@ mock_huggingface_feature_extraction (Mock              *mock,
   g_autofree char *key = NULL;
   g_autofree char *message = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  const char *why = NULL;
   gboolean single, token_level;
   GString *body;
   gint rank;
@@ -481,16 +473,9 @@ mock_huggingface_feature_extraction (Mock              *mock,
       mock_reply_error (mock, msg, &huggingface_dialect, 404, message, &none);
       return;
     }
-  texts = read_inputs (mock_request_json (msg, parser), "inputs", &single, &why);
+  texts = take_inputs (mock, msg, &huggingface_dialect, mock_request_json (msg, parser), "inputs",
+                       "Input validation error", 0, &single, &key, &d);
   if (texts == NULL)
-    {
-      message = g_strdup_printf ("Input validation error: %s", why);
-      mock_reply_error (mock, msg, &huggingface_dialect, 400, message, &none);
-      return;
-    }
-
-  key = inputs_key (texts);
-  if (answer_directed (mock, msg, &huggingface_dialect, key, &d))
     return;
   if (mock_faults_attempts (mock, mock->last_route, key) <= d.loading)
     {
@@ -563,12 +548,10 @@ mock_ollama_embed (Mock              *mock,
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_auto(Directives) d = MOCK_DIRECTIVES_INIT;
-  g_auto(Directives) none = MOCK_DIRECTIVES_INIT;
   g_autoptr(GPtrArray) texts = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *key = NULL;
-  g_autofree char *message = NULL;
-  const char *why = NULL, *model;
+  const char *model;
   JsonObject *root;
   gboolean single;
   GString *body;
@@ -576,15 +559,8 @@ mock_ollama_embed (Mock              *mock,
 
   if ((root = ollama_embedding_request (mock, msg, parser, &model)) == NULL)
     return;
-  texts = read_inputs (root, "input", &single, &why);
+  texts = take_inputs (mock, msg, &mock_ollama_dialect, root, "input", "invalid input", 0, &single, &key, &d);
   if (texts == NULL)
-    {
-      message = g_strdup_printf ("invalid input: %s", why);
-      mock_reply_error (mock, msg, &mock_ollama_dialect, 400, message, &none);
-      return;
-    }
-  key = inputs_key (texts);
-  if (answer_directed (mock, msg, &mock_ollama_dialect, key, &d))
     return;
 
   dims = vector_dims (&d, root, ollama_model_dims (model));
@@ -623,7 +599,9 @@ mock_ollama_embeddings (Mock              *mock,
       mock_reply_error (mock, msg, &mock_ollama_dialect, 400, "prompt is required", &none);
       return;
     }
-  if (answer_directed (mock, msg, &mock_ollama_dialect, prompt, &d))
+  mock_directives_parse (prompt, &d);
+  mock_faults_attempt (mock, prompt, &d);
+  if (mock_reply_directed (mock, msg, &mock_ollama_dialect, &d))
     return;
 
   body = g_string_new ("{\"embedding\":");

@@ -14,10 +14,11 @@
 
 #define JSON_UTF8 "application/json; charset=utf-8"
 
-static GBytes *
-ollama_error_body (guint             status,
-                   const char       *message,
-                   const Directives *d)
+/* {"error": "message"}: Ollama's, and Hugging Face's. */
+GBytes *
+mock_error_text_body (guint             status,
+                      const char       *message,
+                      const Directives *d)
 {
   g_autoptr(JsonObject) root = json_object_new ();
   char *json;
@@ -29,7 +30,7 @@ ollama_error_body (guint             status,
 
 const MockDialect mock_ollama_dialect = {
   .error_content_type = JSON_UTF8,
-  .error_body = ollama_error_body,
+  .error_body = mock_error_text_body,
 };
 
 /* What every line of one answer shares. */

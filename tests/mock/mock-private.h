@@ -208,6 +208,10 @@ void mock_count_route (Mock       *mock,
 extern const MockDialect mock_openai_dialect;
 extern const MockDialect mock_ollama_dialect;
 
+GBytes *mock_error_text_body   (guint             status,
+                                const char       *message,
+                                const Directives *d);
+
 void mock_openai_chat          (Mock *mock, SoupServerMessage *msg);
 void mock_openai_models        (Mock *mock, SoupServerMessage *msg);
 gboolean mock_openai_check_key (Mock *mock, SoupServerMessage *msg);
