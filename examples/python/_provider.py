@@ -15,25 +15,21 @@ import sys
 import graphbit
 
 
-def config_from_argv() -> graphbit.LlmConfig:
+def _from_argv(constructors, model_variable):
+    """Calls the constructor named by the first argument (default "openai")."""
     provider = sys.argv[1] if len(sys.argv) > 1 else "openai"
-    model = os.environ.get("GRAPHBIT_MODEL") or None
-    if provider == "openai":
-        return graphbit.LlmConfig.openai(model=model)
-    if provider == "anthropic":
-        return graphbit.LlmConfig.anthropic(model=model)
-    if provider == "ollama":
-        return graphbit.LlmConfig.ollama(model=model)
-    sys.exit(f"unknown provider {provider!r}: use openai, anthropic or ollama")
+    if provider not in constructors:
+        sys.exit(f"unknown provider {provider!r}: use {', '.join(constructors)}")
+    return constructors[provider](model=os.environ.get(model_variable) or None)
+
+
+def config_from_argv() -> graphbit.LlmConfig:
+    config = graphbit.LlmConfig
+    return _from_argv({"openai": config.openai, "anthropic": config.anthropic, "ollama": config.ollama},
+                      "GRAPHBIT_MODEL")
 
 
 def embedding_config_from_argv() -> graphbit.EmbeddingConfig:
-    provider = sys.argv[1] if len(sys.argv) > 1 else "openai"
-    model = os.environ.get("GRAPHBIT_EMBEDDING_MODEL") or None
-    if provider == "openai":
-        return graphbit.EmbeddingConfig.openai(model=model)
-    if provider == "huggingface":
-        return graphbit.EmbeddingConfig.huggingface(model=model)
-    if provider == "ollama":
-        return graphbit.EmbeddingConfig.ollama(model=model)
-    sys.exit(f"unknown provider {provider!r}: use openai, huggingface or ollama")
+    config = graphbit.EmbeddingConfig
+    return _from_argv({"openai": config.openai, "huggingface": config.huggingface, "ollama": config.ollama},
+                      "GRAPHBIT_EMBEDDING_MODEL")

@@ -11,45 +11,23 @@ from __future__ import annotations
 import numbers
 from typing import Any, Awaitable, Dict, Iterable, List, Mapping, Optional, Sequence
 
-from . import _dispatch, _resilience
+from . import _common, _dispatch
 from ._errors import ValidationError, call
 from ._native import Graphbit
 
 __all__ = ["EmbeddingConfig", "EmbeddingClient"]
 
-# The keyword arguments _resilience.configure() takes.
-_RESILIENCE_OPTIONS = frozenset(
-    {
-        "max_retries",
-        "retry_base_delay",
-        "retry_max_delay",
-        "request_timeout",
-        "deadline",
-        "circuit_breaker_threshold",
-        "circuit_breaker_recovery",
-        "requests_per_second",
-        "max_in_flight",
-        "max_queued",
-    }
-)
-
-
-class EmbeddingConfig:
+class EmbeddingConfig(_common.EndpointConfig):
     """Which embedding provider, model and endpoint to use. Immutable and thread-safe.
 
     Create one with ``EmbeddingConfig.openai()``, ``EmbeddingConfig.huggingface()``
     or ``EmbeddingConfig.ollama()``. The API key is never shown in ``repr()``.
+    ``provider()`` is ``"openai"``, ``"huggingface"`` or ``"ollama"``.
     """
 
-    __slots__ = ("_native",)
-
-    def __init__(self, native: Any = None) -> None:
-        if not isinstance(native, Graphbit.EmbeddingConfig):
-            raise TypeError(
-                "EmbeddingConfig has no public constructor: use EmbeddingConfig.openai(), "
-                "EmbeddingConfig.huggingface() or EmbeddingConfig.ollama()"
-            )
-        self._native = native
+    __slots__ = ()
+    _native_type = Graphbit.EmbeddingConfig
+    _constructors = "EmbeddingConfig.openai(), EmbeddingConfig.huggingface() or EmbeddingConfig.ollama()"
 
     @staticmethod
     def openai(
@@ -87,21 +65,6 @@ class EmbeddingConfig:
         else ``http://localhost:11434``.
         """
         return EmbeddingConfig(call(Graphbit.EmbeddingConfig.ollama, model, base_url))
-
-    def provider(self) -> str:
-        """``"openai"``, ``"huggingface"`` or ``"ollama"``."""
-        return self._native.get_provider_name()
-
-    def model(self) -> str:
-        """The model name."""
-        return self._native.get_model()
-
-    def base_url(self) -> str:
-        """The base URL, without a trailing slash."""
-        return self._native.get_base_url()
-
-    def __repr__(self) -> str:
-        return f"EmbeddingConfig(provider={self.provider()!r}, model={self.model()!r}, base_url={self.base_url()!r})"
 
 
 def _vector(embeddings: Any, index: int) -> List[float]:
@@ -187,12 +150,9 @@ class EmbeddingClient:
         """
         if not isinstance(config, EmbeddingConfig):
             raise TypeError(f"config must be a graphbit.EmbeddingConfig, not {type(config).__name__}")
-        unknown = sorted(set(resilience) - _RESILIENCE_OPTIONS)
-        if unknown:
-            raise TypeError(f"EmbeddingClient() got an unexpected keyword argument {unknown[0]!r}")
         native = Graphbit.EmbeddingClient.new(config._native)
         native.set_debug(bool(debug))
-        _resilience.configure(native, **resilience)
+        _common.configure(native, "EmbeddingClient", resilience)
         for name, value in (("max_batch_size", max_batch_size), ("max_concurrency", max_concurrency)):
             # None is the default; C's 0 for it is not a value to pass.
             if isinstance(value, int) and not isinstance(value, bool) and value < 1:
@@ -206,8 +166,8 @@ class EmbeddingClient:
             current = native.get_batching()
             call(
                 native.set_batching,
-                _resilience.count("max_batch_size", max_batch_size, current[0]),
-                _resilience.count("max_concurrency", max_concurrency, current[1]),
+                _common.count("max_batch_size", max_batch_size, current[0]),
+                _common.count("max_concurrency", max_concurrency, current[1]),
             )
         self._config = config
         self._native = native

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, AsyncIterator, Awaitable, Coroutine, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
-from . import _dispatch, _resilience
+from . import _common, _dispatch
 from ._errors import ValidationError, call, translate
 from ._native import GLib, Graphbit
 
@@ -14,22 +14,17 @@ __all__ = ["LlmConfig", "LlmClient", "LlmResponse", "LlmUsage", "LlmStream"]
 _INT32_MAX = 2**31 - 1
 
 
-class LlmConfig:
+class LlmConfig(_common.EndpointConfig):
     """Which provider, model and endpoint to use. Immutable and thread-safe.
 
     Create one with ``LlmConfig.openai()``, ``LlmConfig.anthropic()`` or
     ``LlmConfig.ollama()``. The API key is never shown in ``repr()``.
+    ``provider()`` is ``"openai"``, ``"anthropic"`` or ``"ollama"``.
     """
 
-    __slots__ = ("_native",)
-
-    def __init__(self, native: Any = None) -> None:
-        if not isinstance(native, Graphbit.LlmConfig):
-            raise TypeError(
-                "LlmConfig has no public constructor: use LlmConfig.openai(), "
-                "LlmConfig.anthropic() or LlmConfig.ollama()"
-            )
-        self._native = native
+    __slots__ = ()
+    _native_type = Graphbit.LlmConfig
+    _constructors = "LlmConfig.openai(), LlmConfig.anthropic() or LlmConfig.ollama()"
 
     @staticmethod
     def openai(
@@ -66,21 +61,6 @@ class LlmConfig:
         ``http://localhost:11434``.
         """
         return LlmConfig(call(Graphbit.LlmConfig.ollama, model, base_url))
-
-    def provider(self) -> str:
-        """``"openai"``, ``"anthropic"`` or ``"ollama"``."""
-        return self._native.get_provider_name()
-
-    def model(self) -> str:
-        """The model name."""
-        return self._native.get_model()
-
-    def base_url(self) -> str:
-        """The base URL, without a trailing slash."""
-        return self._native.get_base_url()
-
-    def __repr__(self) -> str:
-        return f"LlmConfig(provider={self.provider()!r}, model={self.model()!r}, base_url={self.base_url()!r})"
 
 
 @dataclass(frozen=True)
@@ -274,22 +254,7 @@ class LlmClient:
 
     __slots__ = ("_native", "_config")
 
-    def __init__(
-        self,
-        config: LlmConfig,
-        debug: bool = False,
-        *,
-        max_retries: Optional[int] = None,
-        retry_base_delay: Optional[float] = None,
-        retry_max_delay: Optional[float] = None,
-        request_timeout: Optional[float] = None,
-        deadline: Optional[float] = None,
-        circuit_breaker_threshold: Optional[int] = None,
-        circuit_breaker_recovery: Optional[float] = None,
-        requests_per_second: Optional[float] = None,
-        max_in_flight: Optional[int] = None,
-        max_queued: Optional[int] = None,
-    ) -> None:
+    def __init__(self, config: LlmConfig, debug: bool = False, **resilience: Any) -> None:
         """Creates a client; the keyword arguments tune its resilience (None keeps the default).
 
         ``max_retries`` (3), ``retry_base_delay`` (0.1 s) and ``retry_max_delay``
@@ -306,19 +271,7 @@ class LlmClient:
             raise TypeError(f"config must be a graphbit.LlmConfig, not {type(config).__name__}")
         native = Graphbit.LlmClient.new(config._native)
         native.set_debug(bool(debug))
-        _resilience.configure(
-            native,
-            max_retries=max_retries,
-            retry_base_delay=retry_base_delay,
-            retry_max_delay=retry_max_delay,
-            request_timeout=request_timeout,
-            deadline=deadline,
-            circuit_breaker_threshold=circuit_breaker_threshold,
-            circuit_breaker_recovery=circuit_breaker_recovery,
-            requests_per_second=requests_per_second,
-            max_in_flight=max_in_flight,
-            max_queued=max_queued,
-        )
+        _common.configure(native, "LlmClient", resilience)
         self._config = config
         self._native = native
 

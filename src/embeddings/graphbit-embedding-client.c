@@ -410,23 +410,6 @@ graphbit_embedding_client_get_rate_limit (GraphbitEmbeddingClient *self,
   graphbit_call_host_get_rate_limit (&self->host, requests_per_second, max_in_flight, max_queued);
 }
 
-static gboolean
-check_batching_value (const char  *field,
-                      gint         value,
-                      gint         max,
-                      GError     **error)
-{
-  g_autofree char *text = NULL;
-
-  if (value >= 0 && value <= max)
-    return TRUE;
-  text = g_strdup_printf ("%d", value);
-  graphbit_propagate_error (error,
-    graphbit_error_new_validation ("set_batching", field, text,
-                                   "%s must be 0 (the default) or between 1 and %d, got %d", field, max, value));
-  return FALSE;
-}
-
 /**
  * graphbit_embedding_client_set_batching:
  * @self: a #GraphbitEmbeddingClient
@@ -449,8 +432,9 @@ graphbit_embedding_client_set_batching (GraphbitEmbeddingClient  *self,
 {
   g_return_val_if_fail (GRAPHBIT_IS_EMBEDDING_CLIENT (self), FALSE);
 
-  if (!check_batching_value ("max_batch_size", max_batch_size, (gint) self->codec->max_inputs, error)
-      || !check_batching_value ("max_concurrency", max_concurrency, GRAPHBIT_EMBEDDING_MAX_CONCURRENCY, error))
+  if (!graphbit_check_count ("set_batching", "max_batch_size", max_batch_size, (gint) self->codec->max_inputs, error)
+      || !graphbit_check_count ("set_batching", "max_concurrency", max_concurrency,
+                                GRAPHBIT_EMBEDDING_MAX_CONCURRENCY, error))
     return FALSE;
   g_atomic_int_set (&self->max_batch_size, max_batch_size);
   g_atomic_int_set (&self->max_concurrency, max_concurrency);

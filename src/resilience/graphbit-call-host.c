@@ -135,24 +135,6 @@ check_seconds (const char  *operation,
   return FALSE;
 }
 
-static gboolean
-check_count (const char  *operation,
-             const char  *field,
-             gint         value,
-             gint         max,
-             GError     **error)
-{
-  g_autofree char *text = NULL;
-
-  if (value >= 0 && value <= max)
-    return TRUE;
-  text = g_strdup_printf ("%d", value);
-  graphbit_propagate_error (error,
-    graphbit_error_new_validation (operation, field, text, "%s must be between 0 and %d, got %d",
-                                   field, max, value));
-  return FALSE;
-}
-
 gboolean
 graphbit_call_host_set_retry_policy (GraphbitCallHost  *host,
                                      gint               max_retries,
@@ -160,7 +142,7 @@ graphbit_call_host_set_retry_policy (GraphbitCallHost  *host,
                                      gdouble            max_delay,
                                      GError           **error)
 {
-  if (!check_count ("set_retry_policy", "max_retries", max_retries, 20, error)
+  if (!graphbit_check_count ("set_retry_policy", "max_retries", max_retries, 20, error)
       || !check_seconds ("set_retry_policy", "retry_base_delay", base_delay, 0.001, 60, FALSE, error)
       || !check_seconds ("set_retry_policy", "retry_max_delay", max_delay, MAX (base_delay, 0.001), 600, FALSE,
                          error))
@@ -243,7 +225,7 @@ graphbit_call_host_set_circuit_breaker (GraphbitCallHost  *host,
                                         gdouble            recovery_time,
                                         GError           **error)
 {
-  if (!check_count ("set_circuit_breaker", "circuit_breaker_threshold", failure_threshold, 1000, error)
+  if (!graphbit_check_count ("set_circuit_breaker", "circuit_breaker_threshold", failure_threshold, 1000, error)
       || !check_seconds ("set_circuit_breaker", "circuit_breaker_recovery", recovery_time, 0.001, 86400, FALSE,
                          error))
     return FALSE;
@@ -286,8 +268,8 @@ graphbit_call_host_set_rate_limit (GraphbitCallHost  *host,
                                        "requests_per_second must be 0 (no limit) or up to 100000, got %s", text));
       return FALSE;
     }
-  if (!check_count ("set_rate_limit", "max_in_flight", max_in_flight, 100000, error)
-      || !check_count ("set_rate_limit", "max_queued", max_queued, 1000000, error))
+  if (!graphbit_check_count ("set_rate_limit", "max_in_flight", max_in_flight, 100000, error)
+      || !graphbit_check_count ("set_rate_limit", "max_queued", max_queued, 1000000, error))
     return FALSE;
 
   g_mutex_lock (&host->mutex);
