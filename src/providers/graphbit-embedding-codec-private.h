@@ -104,6 +104,12 @@ gboolean            graphbit_vector_set_put    (GraphbitVectorSet            *se
                                                 JsonNode                     *node,
                                                 gboolean                      pool,
                                                 GError                      **error);
+/* Puts one vector per element of @rows (NULL counts as none), in order;
+ * their number must be the set's. */
+gboolean            graphbit_vector_set_put_rows (GraphbitVectorSet          *set,
+                                                  JsonArray                  *rows,
+                                                  gboolean                    pool,
+                                                  GError                    **error);
 /* The result (@model may be NULL), once every vector is in place. */
 GraphbitEmbeddings *graphbit_vector_set_finish (GraphbitVectorSet            *set,
                                                 const char                   *model,

@@ -354,6 +354,28 @@ graphbit_vector_set_put (GraphbitVectorSet  *set,
   return TRUE;
 }
 
+gboolean
+graphbit_vector_set_put_rows (GraphbitVectorSet  *set,
+                              JsonArray          *rows,
+                              gboolean            pool,
+                              GError            **error)
+{
+  guint n = rows != NULL ? json_array_get_length (rows) : 0;
+
+  if (n != set->n_vectors)
+    {
+      g_propagate_error (error, graphbit_embedding_codec_bad_body (set->codec, "%u embeddings for %u inputs",
+                                                                   n, set->n_vectors));
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      if (!graphbit_vector_set_put (set, i, json_array_get_element (rows, i), pool, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 GraphbitEmbeddings *
 graphbit_vector_set_finish (GraphbitVectorSet  *set,
                             const char         *model,

@@ -59,29 +59,17 @@ huggingface_parse_response (const char  *data,
   root = json_parser_get_root (parser);
   items = root != NULL && JSON_NODE_HOLDS_ARRAY (root) ? json_node_get_array (root) : NULL;
 
-  graphbit_vector_set_init (&set, codec, n_texts, len);
-  if (items == NULL || (n_texts > 1 && json_array_get_length (items) != n_texts))
+  if (items == NULL)
     {
       g_propagate_error (error, graphbit_embedding_codec_bad_body (codec, "expected an array of %u embedding(s)",
                                                                    n_texts));
-      goto out;
+      return NULL;
     }
-  if (n_texts == 1)
-    {
-      /* One string: 1-D, [[v]] (TEI), or token vectors of any batch shape. */
-      if (!graphbit_vector_set_put (&set, 0, root, TRUE, error))
-        goto out;
-    }
-  else
-    {
-      for (guint i = 0; i < n_texts; i++)
-        {
-          if (!graphbit_vector_set_put (&set, i, json_array_get_element (items, i), TRUE, error))
-            goto out;
-        }
-    }
-  embeddings = graphbit_vector_set_finish (&set, NULL, 0, error);
-out:
+  /* One string: 1-D, [[v]] (TEI), or token vectors of any batch shape. */
+  graphbit_vector_set_init (&set, codec, n_texts, len);
+  if (n_texts == 1 ? graphbit_vector_set_put (&set, 0, root, TRUE, error)
+                   : graphbit_vector_set_put_rows (&set, items, TRUE, error))
+    embeddings = graphbit_vector_set_finish (&set, NULL, 0, error);
   graphbit_vector_set_clear (&set);
   return embeddings;
 }

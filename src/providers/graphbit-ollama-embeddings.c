@@ -47,30 +47,11 @@ ollama_parse_response (const char  *data,
   legacy = json_object_get_member (object, "embedding");
 
   graphbit_vector_set_init (&set, codec, n_texts, len);
-  if (rows == NULL && legacy != NULL && n_texts == 1)
-    {
-      if (!graphbit_vector_set_put (&set, 0, legacy, FALSE, error))
-        goto out;
-    }
-  else if (rows == NULL || json_array_get_length (rows) != n_texts)
-    {
-      g_propagate_error (error, graphbit_embedding_codec_bad_body (codec, "%u embeddings for %u inputs",
-                                                                   rows != NULL ? json_array_get_length (rows) : 0,
-                                                                   n_texts));
-      goto out;
-    }
-  else
-    {
-      for (guint i = 0; i < n_texts; i++)
-        {
-          if (!graphbit_vector_set_put (&set, i, json_array_get_element (rows, i), FALSE, error))
-            goto out;
-        }
-    }
-  /* Counts are left out when zero. */
-  embeddings = graphbit_vector_set_finish (&set, graphbit_json_get_string (object, "model"),
-                                           graphbit_json_get_uint (object, "prompt_eval_count"), error);
-out:
+  if (rows == NULL && legacy != NULL && n_texts == 1 ? graphbit_vector_set_put (&set, 0, legacy, FALSE, error)
+                                                     : graphbit_vector_set_put_rows (&set, rows, FALSE, error))
+    /* Counts are left out when zero. */
+    embeddings = graphbit_vector_set_finish (&set, graphbit_json_get_string (object, "model"),
+                                             graphbit_json_get_uint (object, "prompt_eval_count"), error);
   graphbit_vector_set_clear (&set);
   return embeddings;
 }

@@ -213,7 +213,7 @@ test_huggingface_ranks (void)
 
   /* Never zeros for a shape it does not understand: an error. */
   assert_bad_body (codec, "[1,2]", 2, "embedding 0 is empty or not an array");
-  assert_bad_body (codec, "[[1,2]]", 2, "expected an array of 2 embedding(s)");
+  assert_bad_body (codec, "[[1,2]]", 2, "1 embeddings for 2 inputs");
   assert_bad_body (codec, "[[1,2],[3]]", 2, "has 1 values where the others have 2");
   assert_bad_body (codec, "[[[1,2],[3]]]", 1, "token vectors of embedding 0 differ");
   assert_bad_body (codec, "[[1,null]]", 1, "not a number");
