@@ -191,7 +191,8 @@ batch_complete (GTask *task)
       return;
     }
   /* Hugging Face does not name the model; the configured one made them. */
-  graphbit_embeddings_set_model (result, graphbit_embedding_config_get_model (graphbit_embedding_client_get_config (self)));
+  graphbit_embeddings_set_model (result,
+                                 graphbit_embedding_config_get_model (graphbit_embedding_client_get_config (self)));
   g_task_return_pointer (task, result, g_object_unref);
 }
 
