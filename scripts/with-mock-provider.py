@@ -3,10 +3,10 @@
 
     scripts/with-mock-provider.py COMMAND [ARGS...]
 
-If a real provider is configured (OPENAI_API_KEY, ANTHROPIC_API_KEY or
-OLLAMA_HOST is set), the command runs as is, against it. Otherwise the
+If a real provider is configured (OPENAI_API_KEY, ANTHROPIC_API_KEY, HF_TOKEN
+or OLLAMA_HOST is set), the command runs as is, against it. Otherwise the
 project's local mock provider is started on an ephemeral loopback port, the
-three providers' variables (keys, OPENAI_BASE_URL, ANTHROPIC_BASE_URL,
+providers' variables (keys, OPENAI_BASE_URL, ANTHROPIC_BASE_URL, HF_BASE_URL,
 OLLAMA_HOST) are pointed at it, and the command runs against it; the mock
 stops when the command ends.
 
@@ -18,7 +18,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REAL_PROVIDER_VARIABLES = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OLLAMA_HOST")
+REAL_PROVIDER_VARIABLES = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "HF_TOKEN", "OLLAMA_HOST")
 
 
 def main() -> int:
@@ -48,7 +48,7 @@ def main() -> int:
         url = line[len("READY "):]
         print(
             f"No provider configured: running against graphbit's local mock provider at {url} "
-            "(canned replies, not a real model). Set OPENAI_API_KEY, ANTHROPIC_API_KEY or OLLAMA_HOST "
+            "(canned replies, not a real model). Set OPENAI_API_KEY, ANTHROPIC_API_KEY, HF_TOKEN or OLLAMA_HOST "
             "to use a real one.",
             flush=True,
         )
@@ -58,6 +58,8 @@ def main() -> int:
             OPENAI_BASE_URL=url + "/v1",
             ANTHROPIC_API_KEY="graphbit-mock-key",
             ANTHROPIC_BASE_URL=url,
+            HF_TOKEN="graphbit-mock-key",
+            HF_BASE_URL=url + "/hf-inference",
             OLLAMA_HOST=url,
         )
         return subprocess.call(command, env=env)

@@ -35,6 +35,13 @@ GError *graphbit_error_new_validation   (const char    *operation,
                                          const char    *value,
                                          const char    *format,
                                          ...) G_GNUC_PRINTF (4, 5);
+/* Checks 0 <= @value <= @max (0 is "none" or "the default" to callers);
+ * otherwise fails with GRAPHBIT_ERROR_VALIDATION naming @field. */
+gboolean graphbit_check_count           (const char    *operation,
+                                         const char    *field,
+                                         gint           value,
+                                         gint           max,
+                                         GError       **error);
 void    graphbit_error_set_field        (GError        *error,
                                          const char    *field,
                                          const char    *value);

@@ -495,3 +495,21 @@ graphbit_error_prefix (GError     *error,
       replace_string (&details->message, message);
     }
 }
+
+gboolean
+graphbit_check_count (const char  *operation,
+                      const char  *field,
+                      gint         value,
+                      gint         max,
+                      GError     **error)
+{
+  g_autofree char *text = NULL;
+
+  if (value >= 0 && value <= max)
+    return TRUE;
+  text = g_strdup_printf ("%d", value);
+  graphbit_propagate_error (error,
+    graphbit_error_new_validation (operation, field, text, "%s must be between 0 and %d, got %d",
+                                   field, max, value));
+  return FALSE;
+}

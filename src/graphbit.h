@@ -24,4 +24,8 @@
 # include "graphbit-workflow.h"
 # include "graphbit-workflow-result.h"
 # include "graphbit-executor.h"
+# include "graphbit-embedding-config.h"
+# include "graphbit-embeddings.h"
+# include "graphbit-embedding-document.h"
+# include "graphbit-embedding-client.h"
 #undef GRAPHBIT_INSIDE

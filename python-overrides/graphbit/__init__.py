@@ -24,6 +24,7 @@ from ._errors import (
 from ._runtime import configure_runtime, get_system_info, health_check, init, shutdown, version
 from ._llm import LlmClient, LlmConfig, LlmResponse, LlmStream, LlmUsage
 from ._workflow import Executor, Node, Workflow, WorkflowResult
+from ._embeddings import EmbeddingClient, EmbeddingConfig
 
 __version__ = _Graphbit.get_version()
 __author__ = "GraphBit Team"
@@ -45,6 +46,8 @@ __all__ = [
     "Workflow",
     "WorkflowResult",
     "Executor",
+    "EmbeddingConfig",
+    "EmbeddingClient",
     "GraphbitError",
     "ConfigurationError",
     "ValidationError",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, AsyncIterator, Awaitable, Coroutine, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
-from . import _dispatch
+from . import _common, _dispatch
 from ._errors import ValidationError, call, translate
 from ._native import GLib, Graphbit
 
@@ -14,22 +14,17 @@ __all__ = ["LlmConfig", "LlmClient", "LlmResponse", "LlmUsage", "LlmStream"]
 _INT32_MAX = 2**31 - 1
 
 
-class LlmConfig:
+class LlmConfig(_common.EndpointConfig):
     """Which provider, model and endpoint to use. Immutable and thread-safe.
 
     Create one with ``LlmConfig.openai()``, ``LlmConfig.anthropic()`` or
     ``LlmConfig.ollama()``. The API key is never shown in ``repr()``.
+    ``provider()`` is ``"openai"``, ``"anthropic"`` or ``"ollama"``.
     """
 
-    __slots__ = ("_native",)
-
-    def __init__(self, native: Any = None) -> None:
-        if not isinstance(native, Graphbit.LlmConfig):
-            raise TypeError(
-                "LlmConfig has no public constructor: use LlmConfig.openai(), "
-                "LlmConfig.anthropic() or LlmConfig.ollama()"
-            )
-        self._native = native
+    __slots__ = ()
+    _native_type = Graphbit.LlmConfig
+    _constructors = "LlmConfig.openai(), LlmConfig.anthropic() or LlmConfig.ollama()"
 
     @staticmethod
     def openai(
@@ -66,21 +61,6 @@ class LlmConfig:
         ``http://localhost:11434``.
         """
         return LlmConfig(call(Graphbit.LlmConfig.ollama, model, base_url))
-
-    def provider(self) -> str:
-        """``"openai"``, ``"anthropic"`` or ``"ollama"``."""
-        return self._native.get_provider_name()
-
-    def model(self) -> str:
-        """The model name."""
-        return self._native.get_model()
-
-    def base_url(self) -> str:
-        """The base URL, without a trailing slash."""
-        return self._native.get_base_url()
-
-    def __repr__(self) -> str:
-        return f"LlmConfig(provider={self.provider()!r}, model={self.model()!r}, base_url={self.base_url()!r})"
 
 
 @dataclass(frozen=True)
@@ -122,25 +102,6 @@ class LlmResponse:
 
     def __str__(self) -> str:
         return self.content
-
-
-def _count(name: str, value: Any, default: int) -> int:
-    """An int setting for C (None keeps @default); range checks are C's."""
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int or None, not {type(value).__name__}")
-    # Out-of-range values still reach C's check (and its message) as -1.
-    return value if -_INT32_MAX <= value <= _INT32_MAX else -1
-
-
-def _seconds(name: str, value: Any, default: float) -> float:
-    """A number of seconds for C (None keeps @default); range checks are C's."""
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number or None, not {type(value).__name__}")
-    return float(value)
 
 
 def _check_prompt(prompt: Any) -> str:
@@ -293,22 +254,7 @@ class LlmClient:
 
     __slots__ = ("_native", "_config")
 
-    def __init__(
-        self,
-        config: LlmConfig,
-        debug: bool = False,
-        *,
-        max_retries: Optional[int] = None,
-        retry_base_delay: Optional[float] = None,
-        retry_max_delay: Optional[float] = None,
-        request_timeout: Optional[float] = None,
-        deadline: Optional[float] = None,
-        circuit_breaker_threshold: Optional[int] = None,
-        circuit_breaker_recovery: Optional[float] = None,
-        requests_per_second: Optional[float] = None,
-        max_in_flight: Optional[int] = None,
-        max_queued: Optional[int] = None,
-    ) -> None:
+    def __init__(self, config: LlmConfig, debug: bool = False, **resilience: Any) -> None:
         """Creates a client; the keyword arguments tune its resilience (None keeps the default).
 
         ``max_retries`` (3), ``retry_base_delay`` (0.1 s) and ``retry_max_delay``
@@ -325,36 +271,7 @@ class LlmClient:
             raise TypeError(f"config must be a graphbit.LlmConfig, not {type(config).__name__}")
         native = Graphbit.LlmClient.new(config._native)
         native.set_debug(bool(debug))
-        if (max_retries, retry_base_delay, retry_max_delay) != (None, None, None):
-            current = native.get_retry_policy()
-            call(
-                native.set_retry_policy,
-                _count("max_retries", max_retries, current[0]),
-                _seconds("retry_base_delay", retry_base_delay, current[1]),
-                _seconds("retry_max_delay", retry_max_delay, current[2]),
-            )
-        if (request_timeout, deadline) != (None, None):
-            current = native.get_timeouts()
-            call(
-                native.set_timeouts,
-                _seconds("request_timeout", request_timeout, current[0]),
-                _seconds("deadline", deadline, current[1]),
-            )
-        if (circuit_breaker_threshold, circuit_breaker_recovery) != (None, None):
-            current = native.get_circuit_breaker()
-            call(
-                native.set_circuit_breaker,
-                _count("circuit_breaker_threshold", circuit_breaker_threshold, current[0]),
-                _seconds("circuit_breaker_recovery", circuit_breaker_recovery, current[1]),
-            )
-        if (requests_per_second, max_in_flight, max_queued) != (None, None, None):
-            current = native.get_rate_limit()
-            call(
-                native.set_rate_limit,
-                _seconds("requests_per_second", requests_per_second, current[0]),
-                _count("max_in_flight", max_in_flight, current[1]),
-                _count("max_queued", max_queued, current[2]),
-            )
+        _common.configure(native, "LlmClient", resilience)
         self._config = config
         self._native = native
 

@@ -7,7 +7,8 @@ from typing import Any, Awaitable, Dict, List, Mapping, Optional, Tuple
 
 from . import _dispatch
 from ._errors import ValidationError, call
-from ._llm import LlmConfig, _count, _seconds
+from ._common import count as _count, seconds as _seconds
+from ._llm import LlmConfig
 from ._native import Graphbit
 
 __all__ = ["Node", "Workflow", "Executor", "WorkflowResult"]

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "graphbit-http-private.h"
 #include "graphbit-log-private.h"
 
@@ -41,6 +43,19 @@ graphbit_http_new_json_post (const char  *url,
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
   soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
   return msg;
+}
+
+void
+graphbit_http_set_bearer (SoupMessage *msg,
+                          const char  *key)
+{
+  g_autofree char *authorization = NULL;
+
+  if (key == NULL)
+    return;
+  authorization = g_strconcat ("Bearer ", key, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+  memset (authorization, 0, strlen (authorization));
 }
 
 SoupMessage *

@@ -99,6 +99,11 @@ SoupMessage *graphbit_http_new_json_post   (const char                *url,
                                             gsize                      json_len,
                                             GError                   **error);
 
+/* Sets "Authorization: Bearer @key" (nothing if @key is NULL), leaving
+ * no copy of the key behind. */
+void     graphbit_http_set_bearer          (SoupMessage               *msg,
+                                            const char                *key);
+
 /* Creates a GET of @base_url followed by @path. */
 SoupMessage *graphbit_http_new_get         (const char                *base_url,
                                             const char                *path,

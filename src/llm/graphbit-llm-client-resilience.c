@@ -1,86 +1,14 @@
-/* graphbit-llm-client-resilience.c - retries, timeouts, circuit breaker and rate limits of a client
+/* graphbit-llm-client-resilience.c - retries, timeouts, circuit breaker and rate limits of an LLM client
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The settings are grouped the way they are used, and every setter checks
- * its values and fails with GRAPHBIT_ERROR_VALIDATION naming the field:
- * nothing is half-applied. Times are in seconds (fractions allowed), as
- * in the Python API. Calls already running keep the settings they started
- * with.
+ * The public face of the client's call host (resilience/graphbit-call-host.c),
+ * which every kind of client shares: the checks and the state live there.
  */
 
 #include "config.h"
 
-#include <math.h>
-
 #include "graphbit-llm-client-private.h"
-#include "graphbit-llm-resilience-private.h"
-#include "graphbit-error-private.h"
-
-void
-graphbit_llm_resilience_init (GraphbitLlmResilience *resilience)
-{
-  g_mutex_init (&resilience->mutex);
-  resilience->policy.max_retries = GRAPHBIT_RETRY_DEFAULT_MAX_RETRIES;
-  resilience->policy.base_delay_us = GRAPHBIT_RETRY_DEFAULT_BASE_DELAY_US;
-  resilience->policy.max_delay_us = GRAPHBIT_RETRY_DEFAULT_MAX_DELAY_US;
-  resilience->breaker_threshold = GRAPHBIT_BREAKER_DEFAULT_THRESHOLD;
-  resilience->breaker_recovery_us = GRAPHBIT_BREAKER_DEFAULT_RECOVERY_US;
-  resilience->max_queued = GRAPHBIT_RATE_LIMITER_DEFAULT_MAX_QUEUED;
-  resilience->breaker = graphbit_circuit_breaker_new (resilience->breaker_threshold,
-                                                     resilience->breaker_recovery_us);
-  resilience->limiter = graphbit_rate_limiter_new ();
-}
-
-void
-graphbit_llm_resilience_clear (GraphbitLlmResilience *resilience)
-{
-  graphbit_circuit_breaker_free (resilience->breaker);
-  graphbit_rate_limiter_free (resilience->limiter);
-  g_mutex_clear (&resilience->mutex);
-}
-
-/* Checks @value is a number of seconds within [@min, @max] (or exactly 0
- * when @zero_allowed). */
-static gboolean
-check_seconds (const char  *operation,
-               const char  *field,
-               gdouble      value,
-               gdouble      min,
-               gdouble      max,
-               gboolean     zero_allowed,
-               GError     **error)
-{
-  char text[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (!isnan (value) && ((zero_allowed && value == 0.0) || (value >= min && value <= max)))
-    return TRUE;
-  g_ascii_dtostr (text, sizeof text, value);
-  graphbit_propagate_error (error,
-    graphbit_error_new_validation (operation, field, text,
-                                   zero_allowed ? "%s must be 0 or between %g and %g seconds, got %s"
-                                                : "%s must be between %g and %g seconds, got %s",
-                                   field, min, max, text));
-  return FALSE;
-}
-
-static gboolean
-check_count (const char  *operation,
-             const char  *field,
-             gint         value,
-             gint         max,
-             GError     **error)
-{
-  g_autofree char *text = NULL;
-
-  if (value >= 0 && value <= max)
-    return TRUE;
-  text = g_strdup_printf ("%d", value);
-  graphbit_propagate_error (error,
-    graphbit_error_new_validation (operation, field, text, "%s must be between 0 and %d, got %d",
-                                   field, max, value));
-  return FALSE;
-}
 
 /**
  * graphbit_llm_client_set_retry_policy:
@@ -109,23 +37,9 @@ graphbit_llm_client_set_retry_policy (GraphbitLlmClient  *self,
                                       gdouble             max_delay,
                                       GError            **error)
 {
-  GraphbitLlmResilience *resilience;
-
   g_return_val_if_fail (GRAPHBIT_IS_LLM_CLIENT (self), FALSE);
-
-  if (!check_count ("set_retry_policy", "max_retries", max_retries, 20, error)
-      || !check_seconds ("set_retry_policy", "retry_base_delay", base_delay, 0.001, 60, FALSE, error)
-      || !check_seconds ("set_retry_policy", "retry_max_delay", max_delay, MAX (base_delay, 0.001), 600, FALSE,
-                         error))
-    return FALSE;
-
-  resilience = graphbit_llm_client_get_resilience_state (self);
-  g_mutex_lock (&resilience->mutex);
-  resilience->policy.max_retries = (guint) max_retries;
-  resilience->policy.base_delay_us = (gint64) (base_delay * G_USEC_PER_SEC);
-  resilience->policy.max_delay_us = (gint64) (max_delay * G_USEC_PER_SEC);
-  g_mutex_unlock (&resilience->mutex);
-  return TRUE;
+  return graphbit_call_host_set_retry_policy (graphbit_llm_client_get_call_host (self), max_retries, base_delay,
+                                              max_delay, error);
 }
 
 /**
@@ -143,19 +57,8 @@ graphbit_llm_client_get_retry_policy (GraphbitLlmClient *self,
                                       gdouble           *base_delay,
                                       gdouble           *max_delay)
 {
-  GraphbitLlmResilience *resilience;
-
   g_return_if_fail (GRAPHBIT_IS_LLM_CLIENT (self));
-
-  resilience = graphbit_llm_client_get_resilience_state (self);
-  g_mutex_lock (&resilience->mutex);
-  if (max_retries != NULL)
-    *max_retries = (gint) resilience->policy.max_retries;
-  if (base_delay != NULL)
-    *base_delay = resilience->policy.base_delay_us / (gdouble) G_USEC_PER_SEC;
-  if (max_delay != NULL)
-    *max_delay = resilience->policy.max_delay_us / (gdouble) G_USEC_PER_SEC;
-  g_mutex_unlock (&resilience->mutex);
+  graphbit_call_host_get_retry_policy (graphbit_llm_client_get_call_host (self), max_retries, base_delay, max_delay);
 }
 
 /**
@@ -178,19 +81,17 @@ graphbit_llm_client_set_timeouts (GraphbitLlmClient  *self,
                                   gdouble             deadline,
                                   GError            **error)
 {
-  GraphbitLlmResilience *resilience;
+  GraphbitCallHost *host;
+  guint before;
 
   g_return_val_if_fail (GRAPHBIT_IS_LLM_CLIENT (self), FALSE);
 
-  if (!check_seconds ("set_timeouts", "request_timeout", attempt_timeout, 0.001, 86400, TRUE, error)
-      || !check_seconds ("set_timeouts", "deadline", deadline, 0.001, 7 * 86400, TRUE, error))
+  host = graphbit_llm_client_get_call_host (self);
+  before = graphbit_call_host_get_attempt_timeout_ms (host);
+  if (!graphbit_call_host_set_timeouts (host, attempt_timeout, deadline, error))
     return FALSE;
-
-  resilience = graphbit_llm_client_get_resilience_state (self);
-  g_mutex_lock (&resilience->mutex);
-  resilience->deadline_us = (gint64) (deadline * G_USEC_PER_SEC);
-  g_mutex_unlock (&resilience->mutex);
-  graphbit_llm_client_set_attempt_timeout_ms (self, (guint) ceil (attempt_timeout * 1000));
+  if (graphbit_call_host_get_attempt_timeout_ms (host) != before)
+    g_object_notify (G_OBJECT (self), "attempt-timeout-ms");
   return TRUE;
 }
 
@@ -208,21 +109,8 @@ graphbit_llm_client_get_timeouts (GraphbitLlmClient *self,
                                   gdouble           *attempt_timeout,
                                   gdouble           *deadline)
 {
-  GraphbitLlmResilience *resilience;
-  guint timeout_ms;
-
   g_return_if_fail (GRAPHBIT_IS_LLM_CLIENT (self));
-
-  resilience = graphbit_llm_client_get_resilience_state (self);
-  timeout_ms = graphbit_llm_client_get_attempt_timeout_ms (self);
-  if (timeout_ms == 0)
-    timeout_ms = graphbit_llm_client_get_codec (self)->default_timeout_ms;
-  if (attempt_timeout != NULL)
-    *attempt_timeout = timeout_ms / 1000.0;
-  g_mutex_lock (&resilience->mutex);
-  if (deadline != NULL)
-    *deadline = resilience->deadline_us / (gdouble) G_USEC_PER_SEC;
-  g_mutex_unlock (&resilience->mutex);
+  graphbit_call_host_get_timeouts (graphbit_llm_client_get_call_host (self), attempt_timeout, deadline);
 }
 
 /**
@@ -248,23 +136,9 @@ graphbit_llm_client_set_circuit_breaker (GraphbitLlmClient  *self,
                                          gdouble             recovery_time,
                                          GError            **error)
 {
-  GraphbitLlmResilience *resilience;
-
   g_return_val_if_fail (GRAPHBIT_IS_LLM_CLIENT (self), FALSE);
-
-  if (!check_count ("set_circuit_breaker", "circuit_breaker_threshold", failure_threshold, 1000, error)
-      || !check_seconds ("set_circuit_breaker", "circuit_breaker_recovery", recovery_time, 0.001, 86400, FALSE,
-                         error))
-    return FALSE;
-
-  resilience = graphbit_llm_client_get_resilience_state (self);
-  g_mutex_lock (&resilience->mutex);
-  resilience->breaker_threshold = (guint) failure_threshold;
-  resilience->breaker_recovery_us = (gint64) (recovery_time * G_USEC_PER_SEC);
-  graphbit_circuit_breaker_configure (resilience->breaker, resilience->breaker_threshold,
-                                      resilience->breaker_recovery_us);
-  g_mutex_unlock (&resilience->mutex);
-  return TRUE;
+  return graphbit_call_host_set_circuit_breaker (graphbit_llm_client_get_call_host (self), failure_threshold,
+                                                 recovery_time, error);
 }
 
 /**
@@ -281,17 +155,9 @@ graphbit_llm_client_get_circuit_breaker (GraphbitLlmClient *self,
                                          gint              *failure_threshold,
                                          gdouble           *recovery_time)
 {
-  GraphbitLlmResilience *resilience;
-
   g_return_if_fail (GRAPHBIT_IS_LLM_CLIENT (self));
-
-  resilience = graphbit_llm_client_get_resilience_state (self);
-  g_mutex_lock (&resilience->mutex);
-  if (failure_threshold != NULL)
-    *failure_threshold = (gint) resilience->breaker_threshold;
-  if (recovery_time != NULL)
-    *recovery_time = resilience->breaker_recovery_us / (gdouble) G_USEC_PER_SEC;
-  g_mutex_unlock (&resilience->mutex);
+  graphbit_call_host_get_circuit_breaker (graphbit_llm_client_get_call_host (self), failure_threshold,
+                                          recovery_time);
 }
 
 /**
@@ -316,32 +182,9 @@ graphbit_llm_client_set_rate_limit (GraphbitLlmClient  *self,
                                     gint                max_queued,
                                     GError            **error)
 {
-  GraphbitLlmResilience *resilience;
-  char text[G_ASCII_DTOSTR_BUF_SIZE];
-
   g_return_val_if_fail (GRAPHBIT_IS_LLM_CLIENT (self), FALSE);
-
-  if (isnan (requests_per_second) || requests_per_second < 0 || requests_per_second > 100000)
-    {
-      g_ascii_dtostr (text, sizeof text, requests_per_second);
-      graphbit_propagate_error (error,
-        graphbit_error_new_validation ("set_rate_limit", "requests_per_second", text,
-                                       "requests_per_second must be 0 (no limit) or up to 100000, got %s", text));
-      return FALSE;
-    }
-  if (!check_count ("set_rate_limit", "max_in_flight", max_in_flight, 100000, error)
-      || !check_count ("set_rate_limit", "max_queued", max_queued, 1000000, error))
-    return FALSE;
-
-  resilience = graphbit_llm_client_get_resilience_state (self);
-  g_mutex_lock (&resilience->mutex);
-  resilience->requests_per_second = requests_per_second;
-  resilience->max_in_flight = (guint) max_in_flight;
-  resilience->max_queued = (guint) max_queued;
-  graphbit_rate_limiter_configure (resilience->limiter, requests_per_second, (guint) max_in_flight,
-                                   (guint) max_queued);
-  g_mutex_unlock (&resilience->mutex);
-  return TRUE;
+  return graphbit_call_host_set_rate_limit (graphbit_llm_client_get_call_host (self), requests_per_second,
+                                            max_in_flight, max_queued, error);
 }
 
 /**
@@ -359,46 +202,7 @@ graphbit_llm_client_get_rate_limit (GraphbitLlmClient *self,
                                     gint              *max_in_flight,
                                     gint              *max_queued)
 {
-  GraphbitLlmResilience *resilience;
-
   g_return_if_fail (GRAPHBIT_IS_LLM_CLIENT (self));
-
-  resilience = graphbit_llm_client_get_resilience_state (self);
-  g_mutex_lock (&resilience->mutex);
-  if (requests_per_second != NULL)
-    *requests_per_second = resilience->requests_per_second;
-  if (max_in_flight != NULL)
-    *max_in_flight = (gint) resilience->max_in_flight;
-  if (max_queued != NULL)
-    *max_queued = (gint) resilience->max_queued;
-  g_mutex_unlock (&resilience->mutex);
-}
-
-void
-graphbit_llm_client_get_resilience (GraphbitLlmClient   *self,
-                                    GraphbitRetryPolicy *policy,
-                                    guint               *attempt_timeout_ms,
-                                    gint64              *deadline_us)
-{
-  GraphbitLlmResilience *resilience = graphbit_llm_client_get_resilience_state (self);
-
-  g_mutex_lock (&resilience->mutex);
-  *policy = resilience->policy;
-  *deadline_us = resilience->deadline_us;
-  g_mutex_unlock (&resilience->mutex);
-  *attempt_timeout_ms = graphbit_llm_client_get_attempt_timeout_ms (self);
-  if (*attempt_timeout_ms == 0)
-    *attempt_timeout_ms = graphbit_llm_client_get_codec (self)->default_timeout_ms;
-}
-
-GraphbitCircuitBreaker *
-graphbit_llm_client_get_breaker (GraphbitLlmClient *self)
-{
-  return graphbit_llm_client_get_resilience_state (self)->breaker;
-}
-
-GraphbitRateLimiter *
-graphbit_llm_client_get_limiter (GraphbitLlmClient *self)
-{
-  return graphbit_llm_client_get_resilience_state (self)->limiter;
+  graphbit_call_host_get_rate_limit (graphbit_llm_client_get_call_host (self), requests_per_second, max_in_flight,
+                                     max_queued);
 }

@@ -6,15 +6,13 @@
 #include "config.h"
 
 #include "graphbit-llm-client-private.h"
-#include "graphbit-llm-call-private.h"
 #include "graphbit-llm-config-private.h"
 #include "graphbit-llm-stream-private.h"
 #include "graphbit-llm-response-private.h"
-#include "graphbit-llm-stats-private.h"
 #include "graphbit-error-private.h"
-#include "graphbit-log-private.h"
 #include "http/graphbit-http-private.h"
 #include "providers/graphbit-llm-codec-private.h"
+#include "resilience/graphbit-call-private.h"
 #include "runtime/graphbit-runtime-private.h"
 #include "runtime/graphbit-sync-private.h"
 
@@ -37,55 +35,11 @@ struct _GraphbitLlmClient
   GraphbitLlmConfig *config;
   const GraphbitLlmCodec *codec;   /* NULL: provider not supported */
   gboolean debug;
-  guint attempt_timeout_ms;        /* 0: the codec's default */
-  GraphbitLlmStats *stats;
-  GraphbitLlmResilience resilience;
+  GraphbitCallHost host;           /* settings, breaker, limits, statistics */
   gint warm;
 };
 
 G_DEFINE_FINAL_TYPE (GraphbitLlmClient, graphbit_llm_client, G_TYPE_OBJECT)
-
-/* Every live client, for health_check()'s circuit-breaker summary. */
-static GMutex live_clients_mutex;
-static GList *live_clients;
-
-static void
-report_circuit_breakers (GVariantBuilder *builder)
-{
-  GVariantBuilder breakers;
-  guint n_clients = 0, n_open = 0;
-  gint64 now = g_get_monotonic_time ();
-
-  g_variant_builder_init (&breakers, G_VARIANT_TYPE ("aa{sv}"));
-  g_mutex_lock (&live_clients_mutex);
-  for (GList *l = live_clients; l != NULL; l = l->next)
-    {
-      GraphbitLlmClient *client = l->data;
-      guint failures;
-      GraphbitBreakerState state = graphbit_circuit_breaker_get_state (client->resilience.breaker, now, &failures);
-
-      n_clients++;
-      n_open += state == GRAPHBIT_BREAKER_OPEN;
-      g_variant_builder_open (&breakers, G_VARIANT_TYPE_VARDICT);
-      g_variant_builder_add (&breakers, "{sv}", "provider", g_variant_new_string (client->codec->name));
-      g_variant_builder_add (&breakers, "{sv}", "model",
-                             g_variant_new_string (client->config != NULL ? graphbit_llm_config_get_model (client->config) : ""));
-      g_variant_builder_add (&breakers, "{sv}", "state",
-                             g_variant_new_string (graphbit_breaker_state_to_string (state)));
-      g_variant_builder_add (&breakers, "{sv}", "consecutive_failures", g_variant_new_uint32 (failures));
-      g_variant_builder_close (&breakers);
-    }
-  g_mutex_unlock (&live_clients_mutex);
-
-  if (n_clients == 0)
-    {
-      g_variant_builder_clear (&breakers);
-      return;
-    }
-  g_variant_builder_add (builder, "{sv}", "clients", g_variant_new_uint32 (n_clients));
-  g_variant_builder_add (builder, "{sv}", "circuit_breakers_open", g_variant_new_uint32 (n_open));
-  g_variant_builder_add (builder, "{sv}", "circuit_breakers", g_variant_builder_end (&breakers));
-}
 
 enum {
   PROP_0,
@@ -115,10 +69,9 @@ graphbit_llm_client_constructed (GObject *object)
   self->codec = graphbit_llm_codec_for_provider (self->config != NULL
                                                  ? graphbit_llm_config_get_provider (self->config)
                                                  : GRAPHBIT_LLM_PROVIDER_OPENAI);
-
-  g_mutex_lock (&live_clients_mutex);
-  live_clients = g_list_prepend (live_clients, self);
-  g_mutex_unlock (&live_clients_mutex);
+  graphbit_call_host_set_identity (&self->host, "llm", self->codec->name, self->codec->label,
+                                   self->config != NULL ? graphbit_llm_config_get_model (self->config) : NULL,
+                                   self->codec->default_timeout_ms);
 }
 
 static void
@@ -126,14 +79,9 @@ graphbit_llm_client_finalize (GObject *object)
 {
   GraphbitLlmClient *self = GRAPHBIT_LLM_CLIENT (object);
 
-  /* Out of the list before anything the health report reads goes away. */
-  g_mutex_lock (&live_clients_mutex);
-  live_clients = g_list_remove (live_clients, self);
-  g_mutex_unlock (&live_clients_mutex);
-
+  /* The host first: it unlists itself before the config's model goes. */
+  graphbit_call_host_clear (&self->host);
   g_clear_object (&self->config);
-  graphbit_llm_stats_free (self->stats);
-  graphbit_llm_resilience_clear (&self->resilience);
   G_OBJECT_CLASS (graphbit_llm_client_parent_class)->finalize (object);
 }
 
@@ -191,7 +139,6 @@ graphbit_llm_client_class_init (GraphbitLlmClientClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->constructed = graphbit_llm_client_constructed;
-  graphbit_runtime_set_health_reporter (report_circuit_breakers);
   object_class->finalize = graphbit_llm_client_finalize;
   object_class->get_property = graphbit_llm_client_get_property;
   object_class->set_property = graphbit_llm_client_set_property;
@@ -232,8 +179,7 @@ graphbit_llm_client_class_init (GraphbitLlmClientClass *klass)
 static void
 graphbit_llm_client_init (GraphbitLlmClient *self)
 {
-  self->stats = graphbit_llm_stats_new ();
-  graphbit_llm_resilience_init (&self->resilience);
+  graphbit_call_host_init (&self->host, G_OBJECT (self));
 }
 
 /**
@@ -308,7 +254,7 @@ guint
 graphbit_llm_client_get_attempt_timeout_ms (GraphbitLlmClient *self)
 {
   g_return_val_if_fail (GRAPHBIT_IS_LLM_CLIENT (self), 0);
-  return (guint) g_atomic_int_get (&self->attempt_timeout_ms);
+  return graphbit_call_host_get_attempt_timeout_ms (&self->host);
 }
 
 /**
@@ -326,30 +272,8 @@ graphbit_llm_client_set_attempt_timeout_ms (GraphbitLlmClient *self,
 {
   g_return_if_fail (GRAPHBIT_IS_LLM_CLIENT (self));
 
-  if ((guint) g_atomic_int_exchange ((gint *) &self->attempt_timeout_ms, (gint) timeout_ms) != timeout_ms)
+  if (graphbit_call_host_set_attempt_timeout_ms (&self->host, timeout_ms))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ATTEMPT_TIMEOUT_MS]);
-}
-
-static void
-add_resilience_stats (GraphbitLlmClient *self,
-                      GVariantBuilder   *builder)
-{
-  GraphbitBreakerState state;
-  guint failures, in_flight, queued;
-  guint64 rejected;
-  gint max_retries;
-
-  state = graphbit_circuit_breaker_get_state (self->resilience.breaker, g_get_monotonic_time (), &failures);
-  graphbit_rate_limiter_snapshot (self->resilience.limiter, &in_flight, &queued, &rejected);
-  graphbit_llm_client_get_retry_policy (self, &max_retries, NULL, NULL);
-
-  g_variant_builder_add (builder, "{sv}", "circuit_breaker_state",
-                         g_variant_new_string (graphbit_breaker_state_to_string (state)));
-  g_variant_builder_add (builder, "{sv}", "circuit_breaker_failures", g_variant_new_uint32 (failures));
-  g_variant_builder_add (builder, "{sv}", "max_retries", g_variant_new_int32 (max_retries));
-  g_variant_builder_add (builder, "{sv}", "in_flight", g_variant_new_uint32 (in_flight));
-  g_variant_builder_add (builder, "{sv}", "queued", g_variant_new_uint32 (queued));
-  g_variant_builder_add (builder, "{sv}", "rejected_requests", g_variant_new_uint64 (rejected));
 }
 
 /**
@@ -372,21 +296,8 @@ add_resilience_stats (GraphbitLlmClient *self,
 GVariant *
 graphbit_llm_client_get_stats (GraphbitLlmClient *self)
 {
-  GVariantBuilder builder;
-
   g_return_val_if_fail (GRAPHBIT_IS_LLM_CLIENT (self), NULL);
-
-  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
-  graphbit_llm_stats_snapshot (self->stats, &builder);
-  add_resilience_stats (self, &builder);
-  if (self->config != NULL)
-    {
-      g_variant_builder_add (&builder, "{sv}", "provider",
-                             g_variant_new_string (graphbit_llm_config_get_provider_name (self->config)));
-      g_variant_builder_add (&builder, "{sv}", "model",
-                             g_variant_new_string (graphbit_llm_config_get_model (self->config)));
-    }
-  return g_variant_ref_sink (g_variant_builder_end (&builder));
+  return graphbit_call_host_get_stats (&self->host);
 }
 
 /**
@@ -399,24 +310,7 @@ void
 graphbit_llm_client_reset_stats (GraphbitLlmClient *self)
 {
   g_return_if_fail (GRAPHBIT_IS_LLM_CLIENT (self));
-  graphbit_llm_stats_reset (self->stats);
-}
-
-void
-graphbit_llm_client_record_call (GraphbitLlmClient  *self,
-                                 GraphbitLlmOutcome  outcome,
-                                 gint64              duration_us,
-                                 guint               retries,
-                                 guint               prompt_tokens,
-                                 guint               completion_tokens)
-{
-  graphbit_llm_stats_record (self->stats, outcome, duration_us, prompt_tokens, completion_tokens);
-}
-
-void
-graphbit_llm_client_record_retry (GraphbitLlmClient *self)
-{
-  graphbit_llm_stats_record_retry (self->stats);
+  graphbit_call_stats_reset (self->host.stats);
 }
 
 const GraphbitLlmCodec *
@@ -425,10 +319,10 @@ graphbit_llm_client_get_codec (GraphbitLlmClient *self)
   return self->codec;
 }
 
-GraphbitLlmResilience *
-graphbit_llm_client_get_resilience_state (GraphbitLlmClient *self)
+GraphbitCallHost *
+graphbit_llm_client_get_call_host (GraphbitLlmClient *self)
 {
-  return &self->resilience;
+  return &self->host;
 }
 
 gboolean
@@ -446,92 +340,45 @@ graphbit_llm_client_mark_warm (GraphbitLlmClient *self)
 /* One completion in flight: owned by its call. */
 typedef struct
 {
-  GTask *task;
   GraphbitLlmRequest *request;
-  const GraphbitLlmCodec *codec;
-  GraphbitHttpOptions options;
+  GraphbitCallReader reader;
   GraphbitLlmResponse *response;     /* the successful attempt's */
-  gboolean debug;
 } Completion;
 
 static void
 completion_free (Completion *completion)
 {
-  g_clear_object (&completion->task);
   g_clear_object (&completion->request);
   g_clear_object (&completion->response);
   g_free (completion);
 }
 
-/* Worker thread: one attempt's HTTP exchange is over. */
-static void
-on_attempt_done (SoupMessage *msg,
-                 GBytes      *body,
-                 GError      *error,
-                 gpointer     user_data)
+/* Worker thread: a 2xx answer of one attempt. */
+static gboolean
+completion_parse (const char  *data,
+                  gsize        len,
+                  gpointer     user_data,
+                  guint       *prompt_tokens,
+                  guint       *completion_tokens,
+                  GError     **error)
 {
-  g_autoptr(GraphbitLlmCall) call = user_data;
-  Completion *completion = g_task_get_task_data (G_TASK (graphbit_llm_call_get_data (call)));
-  const GraphbitLlmCodec *codec = completion->codec;
-  guint status = soup_message_get_status (msg);
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *kept_body = NULL;
-  GraphbitAttemptFailure failure = { 0 };
-  const char *data = NULL;
-  gsize len = 0;
+  GTask *task = user_data;
+  GraphbitLlmClient *self = g_task_get_source_object (task);
+  Completion *completion = g_task_get_task_data (task);
 
-  if (completion->debug)
-    graphbit_log_message (GRAPHBIT_LOG_DEBUG, "%s %s: %s %s -> %u (attempt %u)",
-                          codec->name, completion->options.operation,
-                          soup_message_get_method (msg), g_uri_get_path (soup_message_get_uri (msg)),
-                          status, graphbit_llm_call_get_attempt (call));
-
-  if (error == NULL)
-    {
-      data = g_bytes_get_data (body, &len);
-      if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-        {
-          g_autofree char *message = codec->error_message (data, len);
-
-          local_error = graphbit_http_error_from_status (msg, body, &completion->options, codec->label, message);
-          kept_body = g_strndup (data, len);
-        }
-      else if (!graphbit_http_is_json (msg))
-        {
-          const char *type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
-
-          local_error = graphbit_error_new (GRAPHBIT_ERROR_PROVIDER,
-                                            "%s %s: expected a JSON response but got content type '%s'; "
-                                            "is the base URL an %s-compatible API?",
-                                            codec->label, completion->options.operation,
-                                            type != NULL ? type : "(none)", codec->label);
-          graphbit_error_set_http (local_error, status, NULL);
-        }
-      else if ((completion->response = codec->parse_response (data, len, &local_error)) != NULL)
-        {
-          graphbit_llm_call_attempt_succeeded (call,
-                                               graphbit_llm_response_get_prompt_tokens (completion->response),
-                                               graphbit_llm_response_get_completion_tokens (completion->response));
-          return;
-        }
-      else
-        graphbit_error_set_http (local_error, status, NULL);
-    }
-
-  failure.error = error != NULL ? error : local_error;
-  failure.status = error != NULL ? 0 : status;
-  failure.headers = soup_message_get_response_headers (msg);
-  failure.body = kept_body;
-  /* Any status means the response started: never re-send then on a
-   * transport failure. */
-  failure.response_started = status != 0;
-  graphbit_llm_call_attempt_failed (call, &failure);
+  g_clear_object (&completion->response);
+  completion->response = self->codec->parse_response (data, len, error);
+  if (completion->response == NULL)
+    return FALSE;
+  *prompt_tokens = graphbit_llm_response_get_prompt_tokens (completion->response);
+  *completion_tokens = graphbit_llm_response_get_completion_tokens (completion->response);
+  return TRUE;
 }
 
 static void
-completion_attempt (GraphbitLlmCall *call,
-                    guint            timeout_ms,
-                    gpointer         data)
+completion_attempt (GraphbitCall *call,
+                    guint         timeout_ms,
+                    gpointer      data)
 {
   GTask *task = data;
   Completion *completion = g_task_get_task_data (task);
@@ -541,24 +388,13 @@ completion_attempt (GraphbitLlmCall *call,
 
   /* A message is sent once: every attempt gets a fresh one. */
   msg = self->codec->build_request (self->config, completion->request, FALSE, &error);
-  if (msg == NULL)
-    {
-      GraphbitAttemptFailure failure = { 0 };
-
-      failure.error = error;
-      graphbit_llm_call_attempt_failed (call, &failure);
-      g_error_free (error);
-      return;
-    }
-  completion->options.timeout_ms = timeout_ms;
-  graphbit_http_send (msg, &completion->options, graphbit_llm_call_get_cancellable (call),
-                      on_attempt_done, graphbit_llm_call_ref (call));
+  graphbit_call_send_json (call, msg, error, &completion->reader, timeout_ms);
 }
 
 static void
-completion_done (GraphbitLlmCall *call,
-                 GError          *error,
-                 gpointer         data)
+completion_done (GraphbitCall *call,
+                 GError       *error,
+                 gpointer      data)
 {
   GTask *task = data;
   Completion *completion = g_task_get_task_data (task);
@@ -648,20 +484,22 @@ start_completion (GraphbitLlmClient   *self,
   Completion *completion;
   GError *error = NULL;
   g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GraphbitLlmCall) call = NULL;
+  g_autoptr(GraphbitCall) call = NULL;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
   g_task_set_name (task, "graphbit_llm_client_complete_async");
 
   completion = g_new0 (Completion, 1);
-  completion->debug = graphbit_llm_client_get_debug (self);
-  completion->codec = self->codec;
   completion->request = g_object_ref (request);
+  completion->reader.debug = graphbit_llm_client_get_debug (self);
+  completion->reader.error_message = self->codec->error_message;
+  completion->reader.parse = completion_parse;
+  completion->reader.user_data = task;
   g_task_set_task_data (task, completion, (GDestroyNotify) completion_free);
 
   /* Bad arguments are refused here, before the call counts as a request. */
-  msg = prepare_message (self, request, FALSE, &completion->options, &error);
+  msg = prepare_message (self, request, FALSE, &completion->reader.options, &error);
   if (msg == NULL)
     {
       g_task_return_error (task, error);
@@ -669,8 +507,8 @@ start_completion (GraphbitLlmClient   *self,
       return;
     }
 
-  call = graphbit_llm_call_new (self, "complete", cancellable, completion_attempt, completion_done, task);
-  graphbit_llm_call_start (call);
+  call = graphbit_call_new (&self->host, "complete", cancellable, completion_attempt, completion_done, task);
+  graphbit_call_start (call);
 }
 
 /**

@@ -5,8 +5,6 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include "graphbit-llm-config-private.h"
 #include "graphbit-enum-types.h"
 #include "graphbit-error-private.h"
@@ -28,37 +26,12 @@ struct _GraphbitLlmConfig
 {
   GObject parent_instance;
 
-  GraphbitLlmProvider provider;
-  char *model;
-  char *base_url;
-  char *api_key;
+  GraphbitEndpoint endpoint;   /* provider, model, base URL, key */
 };
 
 G_DEFINE_FINAL_TYPE (GraphbitLlmConfig, graphbit_llm_config, G_TYPE_OBJECT)
 
-enum {
-  PROP_0,
-  PROP_PROVIDER,
-  PROP_MODEL,
-  PROP_BASE_URL,
-  PROP_API_KEY,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-typedef struct
-{
-  const char *name;
-  const char *label;
-  const char *default_model;
-  const char *default_base_url;
-  const char *key_env;        /* NULL: no key needed */
-  const char *base_url_env;
-  guint bare_host_port;       /* non-zero: "host[:port]" is accepted */
-} ProviderDefaults;
-
-static const ProviderDefaults provider_defaults[] = {
+static const GraphbitEndpointDefaults provider_defaults[] = {
   [GRAPHBIT_LLM_PROVIDER_OPENAI] = {
     "openai", "OpenAI", "gpt-4o-mini", "https://api.openai.com/v1",
     "OPENAI_API_KEY", "OPENAI_BASE_URL", 0,
@@ -76,33 +49,16 @@ static const ProviderDefaults provider_defaults[] = {
 static void
 graphbit_llm_config_constructed (GObject *object)
 {
-  GraphbitLlmConfig *self = GRAPHBIT_LLM_CONFIG (object);
-  const ProviderDefaults *defaults = &provider_defaults[self->provider];
+  GraphbitEndpoint *endpoint = &GRAPHBIT_LLM_CONFIG (object)->endpoint;
 
   G_OBJECT_CLASS (graphbit_llm_config_parent_class)->constructed (object);
-
-  /* Objects made with g_object_new() get the same defaults as the
-   * constructors (a missing key is reported when the client needs it). */
-  if (self->model == NULL || self->model[0] == '\0')
-    {
-      g_free (self->model);
-      self->model = g_strdup (defaults->default_model);
-    }
-  if (self->base_url == NULL)
-    self->base_url = g_strdup (defaults->default_base_url);
+  graphbit_endpoint_fill_defaults (endpoint, &provider_defaults[endpoint->provider]);
 }
 
 static void
 graphbit_llm_config_finalize (GObject *object)
 {
-  GraphbitLlmConfig *self = GRAPHBIT_LLM_CONFIG (object);
-
-  g_free (self->model);
-  g_free (self->base_url);
-  if (self->api_key != NULL)
-    memset (self->api_key, 0, strlen (self->api_key));
-  g_free (self->api_key);
-
+  graphbit_endpoint_clear (&GRAPHBIT_LLM_CONFIG (object)->endpoint);
   G_OBJECT_CLASS (graphbit_llm_config_parent_class)->finalize (object);
 }
 
@@ -112,23 +68,7 @@ graphbit_llm_config_get_property (GObject    *object,
                                   GValue     *value,
                                   GParamSpec *pspec)
 {
-  GraphbitLlmConfig *self = GRAPHBIT_LLM_CONFIG (object);
-
-  switch (prop_id)
-    {
-    case PROP_PROVIDER:
-      g_value_set_enum (value, self->provider);
-      break;
-    case PROP_MODEL:
-      g_value_set_string (value, self->model);
-      break;
-    case PROP_BASE_URL:
-      g_value_set_string (value, self->base_url);
-      break;
-    case PROP_API_KEY:   /* write-only */
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  graphbit_endpoint_get_property (&GRAPHBIT_LLM_CONFIG (object)->endpoint, object, prop_id, value, pspec);
 }
 
 static void
@@ -137,25 +77,7 @@ graphbit_llm_config_set_property (GObject      *object,
                                   const GValue *value,
                                   GParamSpec   *pspec)
 {
-  GraphbitLlmConfig *self = GRAPHBIT_LLM_CONFIG (object);
-
-  switch (prop_id)
-    {
-    case PROP_PROVIDER:
-      self->provider = g_value_get_enum (value);
-      break;
-    case PROP_MODEL:
-      self->model = g_value_dup_string (value);
-      break;
-    case PROP_BASE_URL:
-      self->base_url = g_value_dup_string (value);
-      break;
-    case PROP_API_KEY:
-      self->api_key = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  graphbit_endpoint_set_property (&GRAPHBIT_LLM_CONFIG (object)->endpoint, object, prop_id, value, pspec);
 }
 
 static void
@@ -168,44 +90,34 @@ graphbit_llm_config_class_init (GraphbitLlmConfigClass *klass)
   object_class->get_property = graphbit_llm_config_get_property;
   object_class->set_property = graphbit_llm_config_set_property;
 
+  /* The properties, installed by graphbit_endpoint_install_properties():
+   * every kind of config has the same four. */
+
   /**
    * GraphbitLlmConfig:provider: (getter get_provider)
    *
    * The wire protocol of the endpoint.
    */
-  properties[PROP_PROVIDER] =
-    g_param_spec_enum ("provider", NULL, NULL,
-                       GRAPHBIT_TYPE_LLM_PROVIDER, GRAPHBIT_LLM_PROVIDER_OPENAI,
-                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   /**
    * GraphbitLlmConfig:model: (getter get_model)
    *
    * The model name sent to the provider.
    */
-  properties[PROP_MODEL] =
-    g_param_spec_string ("model", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   /**
    * GraphbitLlmConfig:base-url: (getter get_base_url)
    *
    * The endpoint's base URL, without a trailing slash.
    */
-  properties[PROP_BASE_URL] =
-    g_param_spec_string ("base-url", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   /**
    * GraphbitLlmConfig:api-key:
    *
    * The API key. Write-only: it cannot be read back.
    */
-  properties[PROP_API_KEY] =
-    g_param_spec_string ("api-key", NULL, NULL, NULL,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  graphbit_endpoint_install_properties (object_class, GRAPHBIT_TYPE_LLM_PROVIDER);
 }
 
 static void
@@ -220,40 +132,8 @@ config_new (GraphbitLlmProvider   provider,
             const char           *base_url,
             GError              **error)
 {
-  const ProviderDefaults *defaults = &provider_defaults[provider];
-  g_autofree char *operation = g_strdup_printf ("LlmConfig.%s", defaults->name);
-  g_autofree char *resolved_key = NULL;
-  g_autofree char *resolved_url = NULL;
-
-  if (model != NULL && model[0] == '\0')
-    {
-      graphbit_propagate_error (error,
-        graphbit_error_new_validation (operation, "model", model,
-                                       "The model name is empty: pass a model such as '%s', or None for the default",
-                                       defaults->default_model));
-      return NULL;
-    }
-
-  if (defaults->key_env != NULL)
-    {
-      resolved_key = graphbit_endpoint_resolve_api_key (operation, defaults->label, api_key,
-                                                        defaults->key_env, error);
-      if (resolved_key == NULL)
-        return NULL;
-    }
-
-  resolved_url = graphbit_endpoint_resolve_base_url (operation, base_url, defaults->base_url_env,
-                                                     defaults->default_base_url,
-                                                     defaults->bare_host_port, error);
-  if (resolved_url == NULL)
-    return NULL;
-
-  return g_object_new (GRAPHBIT_TYPE_LLM_CONFIG,
-                       "provider", provider,
-                       "model", model,
-                       "base-url", resolved_url,
-                       "api-key", resolved_key,
-                       NULL);
+  return graphbit_endpoint_new_config (GRAPHBIT_TYPE_LLM_CONFIG, "LlmConfig", provider_defaults, provider,
+                                       api_key, model, base_url, error);
 }
 
 /**
@@ -337,7 +217,7 @@ GraphbitLlmProvider
 graphbit_llm_config_get_provider (GraphbitLlmConfig *self)
 {
   g_return_val_if_fail (GRAPHBIT_IS_LLM_CONFIG (self), GRAPHBIT_LLM_PROVIDER_OPENAI);
-  return self->provider;
+  return self->endpoint.provider;
 }
 
 /**
@@ -350,7 +230,7 @@ const char *
 graphbit_llm_config_get_provider_name (GraphbitLlmConfig *self)
 {
   g_return_val_if_fail (GRAPHBIT_IS_LLM_CONFIG (self), NULL);
-  return provider_defaults[self->provider].name;
+  return provider_defaults[self->endpoint.provider].name;
 }
 
 /**
@@ -363,7 +243,7 @@ const char *
 graphbit_llm_config_get_model (GraphbitLlmConfig *self)
 {
   g_return_val_if_fail (GRAPHBIT_IS_LLM_CONFIG (self), NULL);
-  return self->model;
+  return self->endpoint.model;
 }
 
 /**
@@ -376,7 +256,7 @@ const char *
 graphbit_llm_config_get_base_url (GraphbitLlmConfig *self)
 {
   g_return_val_if_fail (GRAPHBIT_IS_LLM_CONFIG (self), NULL);
-  return self->base_url;
+  return self->endpoint.base_url;
 }
 
 /**
@@ -390,11 +270,11 @@ gboolean
 graphbit_llm_config_has_api_key (GraphbitLlmConfig *self)
 {
   g_return_val_if_fail (GRAPHBIT_IS_LLM_CONFIG (self), FALSE);
-  return self->api_key != NULL;
+  return self->endpoint.api_key != NULL;
 }
 
 const char *
 graphbit_llm_config_get_api_key (GraphbitLlmConfig *self)
 {
-  return self->api_key;
+  return self->endpoint.api_key;
 }

@@ -8,7 +8,7 @@
  * Each next() returns all the text decoded from one network read (one
  * or more tokens), which keeps the per-chunk cost low for bindings.
  *
- * A stream is one logical call (graphbit-llm-call.c): the first next()
+ * A stream is one logical call (resilience/graphbit-call.c): the first next()
  * starts it, through the client's rate limits and circuit breaker. An
  * attempt that fails before any text reached the consumer is retried like
  * any call, invisibly, while that next() waits; once text was delivered a
@@ -24,7 +24,7 @@
 
 #include "graphbit-llm-stream-private.h"
 #include "graphbit-llm-client-private.h"
-#include "graphbit-llm-call-private.h"
+#include "resilience/graphbit-call-private.h"
 #include "graphbit-llm-config-private.h"
 #include "graphbit-error-private.h"
 #include "graphbit-log-private.h"
@@ -58,7 +58,7 @@ typedef struct
   GraphbitHttpOptions options;
   gboolean debug;
 
-  GraphbitLlmCall *call;              /* set by the first next() */
+  GraphbitCall *call;              /* set by the first next() */
 
   /* The current attempt; the worker of its exchange only. */
   GraphbitHttpExchange *exchange;
@@ -111,7 +111,7 @@ static void attempt_failed (StreamCore *core,
 static void
 core_clear (StreamCore *core)
 {
-  g_clear_pointer (&core->call, graphbit_llm_call_unref);
+  g_clear_pointer (&core->call, graphbit_call_unref);
   g_clear_pointer (&core->exchange, graphbit_http_exchange_unref);
   g_clear_object (&core->client);
   g_clear_object (&core->config);
@@ -270,9 +270,9 @@ attempt_failed (StreamCore *core,
   failure.body = body;
   failure.response_started = core->delivered_text;
   if (core->delivered_text)
-    graphbit_llm_call_end_with_error (core->call, g_error_copy (error));
+    graphbit_call_end_with_error (core->call, g_error_copy (error));
   else
-    graphbit_llm_call_attempt_failed (core->call, &failure);
+    graphbit_call_attempt_failed (core->call, &failure);
   g_error_free (error);
 }
 
@@ -282,7 +282,7 @@ attempt_finished (StreamCore *core)
 {
   g_atomic_pointer_set (&core->response, graphbit_stream_accumulator_to_response (&core->acc));
   attempt_release_io (core);
-  graphbit_llm_call_attempt_succeeded (core->call, core->acc.prompt_tokens, core->acc.completion_tokens);
+  graphbit_call_attempt_succeeded (core->call, core->acc.prompt_tokens, core->acc.completion_tokens);
 }
 
 static gboolean
@@ -521,9 +521,9 @@ attempt_send (GraphbitHttpExchange *exchange,
 /* One attempt of the call: a fresh message and exchange, the text of any
  * failed earlier attempt forgotten (none of it reached the consumer). */
 static void
-stream_attempt (GraphbitLlmCall *call,
-                guint            timeout_ms,
-                gpointer         data)
+stream_attempt (GraphbitCall *call,
+                guint         timeout_ms,
+                gpointer      data)
 {
   StreamCore *core = data;
   GError *error = NULL;
@@ -540,19 +540,19 @@ stream_attempt (GraphbitLlmCall *call,
     core->exchange = graphbit_http_exchange_new (msg, &core->options, &error);
   if (core->exchange == NULL)
     {
-      graphbit_llm_call_end_with_error (call, error);
+      graphbit_call_end_with_error (call, error);
       return;
     }
-  graphbit_http_exchange_connect_cancellable (core->exchange, graphbit_llm_call_get_cancellable (call));
+  graphbit_http_exchange_connect_cancellable (core->exchange, graphbit_call_get_cancellable (call));
   graphbit_http_exchange_invoke (core->exchange, attempt_send, core_ref (core), (GDestroyNotify) core_unref);
 }
 
 /* The call is over. On success the answer is complete; otherwise the
  * stream fails for good. */
 static void
-stream_done (GraphbitLlmCall *call,
-             GError          *error,
-             gpointer         data)
+stream_done (GraphbitCall *call,
+             GError       *error,
+             gpointer      data)
 {
   StreamCore *core = data;
 
@@ -614,7 +614,7 @@ on_next_cancelled (GCancellable *cancellable,
   StreamCore *core = data;
 
   /* Aborts the attempt, or the retry wait, the next() is waiting on. */
-  g_cancellable_cancel (graphbit_llm_call_get_cancellable (core->call));
+  g_cancellable_cancel (graphbit_call_get_cancellable (core->call));
 }
 
 static void
@@ -737,10 +737,11 @@ graphbit_llm_stream_next_async (GraphbitLlmStream   *self,
     {
       /* The first next(): the call starts, and its first attempt sends. */
       core->state = CORE_ACTIVE;
-      core->call = graphbit_llm_call_new (core->client, "stream", NULL, stream_attempt, stream_done, core);
+      core->call = graphbit_call_new (graphbit_llm_client_get_call_host (core->client), "stream", NULL,
+                                      stream_attempt, stream_done, core);
       if (cancellable != NULL)
         op->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_next_cancelled), core, NULL);
-      graphbit_llm_call_start (core->call);
+      graphbit_call_start (core->call);
       return;
     }
 
@@ -831,7 +832,7 @@ graphbit_llm_stream_close (GraphbitLlmStream *self)
     return;
   /* Cancels whatever runs now: an attempt, a read, a retry wait, or the
    * idle exchange between two next() calls (its watch ends the call). */
-  g_cancellable_cancel (graphbit_llm_call_get_cancellable (core->call));
+  g_cancellable_cancel (graphbit_call_get_cancellable (core->call));
 }
 
 /**

@@ -5,9 +5,87 @@
 
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 
 G_BEGIN_DECLS
+
+/* Where a provider is and what it needs, when the caller does not say. */
+typedef struct
+{
+  const char *name;              /* "openai": details, logs */
+  const char *label;             /* "OpenAI": messages */
+  const char *default_model;
+  const char *default_base_url;
+  const char *key_env;           /* NULL: no key needed */
+  const char *base_url_env;
+  guint bare_host_port;          /* non-zero: "host[:port]" is accepted */
+} GraphbitEndpointDefaults;
+
+/* What a config object (LlmConfig, EmbeddingConfig) holds. Its GObject
+ * plumbing goes through the functions below, so every kind of config
+ * stores, defaults and hides its key the same way. */
+typedef struct
+{
+  gint provider;                 /* the class's provider enum */
+  char *model;
+  char *base_url;
+  char *api_key;                 /* write-only through properties */
+} GraphbitEndpoint;
+
+/* The properties' ids: "provider", "model", "base-url", "api-key". */
+typedef enum
+{
+  GRAPHBIT_ENDPOINT_PROP_PROVIDER = 1,
+  GRAPHBIT_ENDPOINT_PROP_MODEL,
+  GRAPHBIT_ENDPOINT_PROP_BASE_URL,
+  GRAPHBIT_ENDPOINT_PROP_API_KEY,
+  GRAPHBIT_ENDPOINT_N_PROPS
+} GraphbitEndpointProperty;
+
+/* Installs the four construct-only properties; @provider_type is the
+ * class's provider enum, whose first value is the default. */
+void     graphbit_endpoint_install_properties (GObjectClass                    *klass,
+                                               GType                            provider_type);
+void     graphbit_endpoint_get_property       (GraphbitEndpoint                *endpoint,
+                                               GObject                         *object,
+                                               guint                            prop_id,
+                                               GValue                          *value,
+                                               GParamSpec                      *pspec);
+void     graphbit_endpoint_set_property       (GraphbitEndpoint                *endpoint,
+                                               GObject                         *object,
+                                               guint                            prop_id,
+                                               const GValue                    *value,
+                                               GParamSpec                      *pspec);
+/* From constructed(): objects made with g_object_new() get the
+ * constructors' defaults (a missing key is reported when a client needs it). */
+void     graphbit_endpoint_fill_defaults      (GraphbitEndpoint                *endpoint,
+                                               const GraphbitEndpointDefaults  *defaults);
+/* From finalize(): frees everything, the key overwritten first. */
+void     graphbit_endpoint_clear              (GraphbitEndpoint                *endpoint);
+/* What a config constructor does: resolves and checks the values for
+ * @provider (its row of @defaults), then creates an object of @type;
+ * errors name the operation "@kind.provider". */
+gpointer graphbit_endpoint_new_config         (GType                            type,
+                                               const char                      *kind,
+                                               const GraphbitEndpointDefaults  *defaults,
+                                               gint                             provider,
+                                               const char                      *api_key,
+                                               const char                      *model,
+                                               const char                      *base_url,
+                                               GError                         **error);
+
+/* What a config constructor checks and resolves: @model must not be empty
+ * (NULL means the default); the key comes from @api_key or the key
+ * variable (when the provider needs one), the base URL from @base_url, its
+ * variable or the default. Errors name @operation and the field. */
+gboolean graphbit_endpoint_resolve (const GraphbitEndpointDefaults  *defaults,
+                                    const char                      *operation,
+                                    const char                      *api_key,
+                                    const char                      *model,
+                                    const char                      *base_url,
+                                    char                           **resolved_key,
+                                    char                           **resolved_url,
+                                    GError                         **error);
 
 /* Takes @explicit_key if given, else the environment variable @env_var.
  * Fails with GRAPHBIT_ERROR_CONFIGURATION naming the variable when neither

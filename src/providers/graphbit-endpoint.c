@@ -122,3 +122,171 @@ graphbit_endpoint_host_is (const char *base_url,
   return uri != NULL && g_uri_get_host (uri) != NULL
       && g_ascii_strcasecmp (g_uri_get_host (uri), host) == 0;
 }
+
+gboolean
+graphbit_endpoint_resolve (const GraphbitEndpointDefaults  *defaults,
+                           const char                      *operation,
+                           const char                      *api_key,
+                           const char                      *model,
+                           const char                      *base_url,
+                           char                           **resolved_key,
+                           char                           **resolved_url,
+                           GError                         **error)
+{
+  g_autofree char *key = NULL;
+
+  if (model != NULL && model[0] == '\0')
+    {
+      graphbit_propagate_error (error,
+        graphbit_error_new_validation (operation, "model", model,
+                                       "The model name is empty: pass a model such as '%s', or None for the default",
+                                       defaults->default_model));
+      return FALSE;
+    }
+
+  if (defaults->key_env != NULL)
+    {
+      key = graphbit_endpoint_resolve_api_key (operation, defaults->label, api_key, defaults->key_env, error);
+      if (key == NULL)
+        return FALSE;
+    }
+
+  *resolved_url = graphbit_endpoint_resolve_base_url (operation, base_url, defaults->base_url_env,
+                                                      defaults->default_base_url, defaults->bare_host_port, error);
+  if (*resolved_url == NULL)
+    {
+      if (key != NULL)
+        memset (key, 0, strlen (key));
+      return FALSE;
+    }
+  *resolved_key = g_steal_pointer (&key);
+  return TRUE;
+}
+
+void
+graphbit_endpoint_install_properties (GObjectClass *klass,
+                                      GType         provider_type)
+{
+  GParamSpec *properties[GRAPHBIT_ENDPOINT_N_PROPS] = { NULL, };
+  g_autoptr(GEnumClass) providers = g_type_class_ref (provider_type);
+
+  properties[GRAPHBIT_ENDPOINT_PROP_PROVIDER] =
+    g_param_spec_enum ("provider", NULL, NULL, provider_type, providers->minimum,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[GRAPHBIT_ENDPOINT_PROP_MODEL] =
+    g_param_spec_string ("model", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[GRAPHBIT_ENDPOINT_PROP_BASE_URL] =
+    g_param_spec_string ("base-url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* Write-only: the key cannot be read back through introspection. */
+  properties[GRAPHBIT_ENDPOINT_PROP_API_KEY] =
+    g_param_spec_string ("api-key", NULL, NULL, NULL,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (klass, GRAPHBIT_ENDPOINT_N_PROPS, properties);
+}
+
+void
+graphbit_endpoint_get_property (GraphbitEndpoint *endpoint,
+                                GObject          *object,
+                                guint             prop_id,
+                                GValue           *value,
+                                GParamSpec       *pspec)
+{
+  switch ((GraphbitEndpointProperty) prop_id)
+    {
+    case GRAPHBIT_ENDPOINT_PROP_PROVIDER:
+      g_value_set_enum (value, endpoint->provider);
+      break;
+    case GRAPHBIT_ENDPOINT_PROP_MODEL:
+      g_value_set_string (value, endpoint->model);
+      break;
+    case GRAPHBIT_ENDPOINT_PROP_BASE_URL:
+      g_value_set_string (value, endpoint->base_url);
+      break;
+    case GRAPHBIT_ENDPOINT_PROP_API_KEY:   /* write-only */
+    case GRAPHBIT_ENDPOINT_N_PROPS:
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+void
+graphbit_endpoint_set_property (GraphbitEndpoint *endpoint,
+                                GObject          *object,
+                                guint             prop_id,
+                                const GValue     *value,
+                                GParamSpec       *pspec)
+{
+  switch ((GraphbitEndpointProperty) prop_id)
+    {
+    case GRAPHBIT_ENDPOINT_PROP_PROVIDER:
+      endpoint->provider = g_value_get_enum (value);
+      break;
+    case GRAPHBIT_ENDPOINT_PROP_MODEL:
+      endpoint->model = g_value_dup_string (value);
+      break;
+    case GRAPHBIT_ENDPOINT_PROP_BASE_URL:
+      endpoint->base_url = g_value_dup_string (value);
+      break;
+    case GRAPHBIT_ENDPOINT_PROP_API_KEY:
+      endpoint->api_key = g_value_dup_string (value);
+      break;
+    case GRAPHBIT_ENDPOINT_N_PROPS:
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+void
+graphbit_endpoint_fill_defaults (GraphbitEndpoint               *endpoint,
+                                 const GraphbitEndpointDefaults *defaults)
+{
+  if (endpoint->model == NULL || endpoint->model[0] == '\0')
+    {
+      g_free (endpoint->model);
+      endpoint->model = g_strdup (defaults->default_model);
+    }
+  if (endpoint->base_url == NULL)
+    endpoint->base_url = g_strdup (defaults->default_base_url);
+}
+
+void
+graphbit_endpoint_clear (GraphbitEndpoint *endpoint)
+{
+  g_clear_pointer (&endpoint->model, g_free);
+  g_clear_pointer (&endpoint->base_url, g_free);
+  if (endpoint->api_key != NULL)
+    memset (endpoint->api_key, 0, strlen (endpoint->api_key));
+  g_clear_pointer (&endpoint->api_key, g_free);
+}
+
+gpointer
+graphbit_endpoint_new_config (GType                            type,
+                              const char                      *kind,
+                              const GraphbitEndpointDefaults  *defaults,
+                              gint                             provider,
+                              const char                      *api_key,
+                              const char                      *model,
+                              const char                      *base_url,
+                              GError                         **error)
+{
+  g_autofree char *operation = g_strdup_printf ("%s.%s", kind, defaults[provider].name);
+  g_autofree char *resolved_key = NULL;
+  g_autofree char *resolved_url = NULL;
+  gpointer config;
+
+  if (!graphbit_endpoint_resolve (&defaults[provider], operation, api_key, model, base_url,
+                                  &resolved_key, &resolved_url, error))
+    return NULL;
+
+  config = g_object_new (type,
+                         "provider", provider,
+                         "model", model,
+                         "base-url", resolved_url,
+                         "api-key", resolved_key,
+                         NULL);
+  if (resolved_key != NULL)
+    memset (resolved_key, 0, strlen (resolved_key));
+  return config;
+}

@@ -24,6 +24,15 @@ const char *graphbit_json_get_string      (JsonObject *object,
 /* 0 unless the member exists and is a non-negative integer. */
 guint       graphbit_json_get_uint        (JsonObject *object,
                                            const char *member);
+/* The "error" of an {"error": "text"} or {"error": ["text", ...]} body
+ * (Ollama, Hugging Face), the list joined with "; "; NULL if it has none. */
+char       *graphbit_json_error_text      (const char *data,
+                                           gsize       len);
+/* A GRAPHBIT_ERROR_PROVIDER for a body that does not have the shape the
+ * provider documents, saying @what is wrong. */
+GError     *graphbit_json_bad_body        (const char *provider,
+                                           const char *provider_label,
+                                           const char *what);
 /* Serialises @builder's root compactly. */
 char       *graphbit_json_builder_to_data (JsonBuilder *builder,
                                            gsize       *len);

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "graphbit-json-private.h"
+#include "graphbit-error-private.h"
 
 JsonNode *
 graphbit_json_parse_object (const char  *data,
@@ -77,6 +78,53 @@ graphbit_json_get_uint (JsonObject *object,
     return 0;
   value = json_node_get_int (node);
   return value > 0 && value <= G_MAXUINT ? (guint) value : 0;
+}
+
+char *
+graphbit_json_error_text (const char *data,
+                          gsize       len)
+{
+  g_autoptr(JsonNode) root = graphbit_json_parse_object (data, len, NULL);
+  JsonArray *list;
+  const char *text;
+  GString *joined;
+
+  if (root == NULL)
+    return NULL;
+  text = graphbit_json_get_string (json_node_get_object (root), "error");
+  if (text != NULL)
+    return g_strdup (text);
+  list = graphbit_json_get_array (json_node_get_object (root), "error");
+  if (list == NULL)
+    return NULL;
+
+  joined = g_string_new (NULL);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonNode *item = json_array_get_element (list, i);
+
+      if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
+        g_string_append_printf (joined, "%s%s", joined->len > 0 ? "; " : "", json_node_get_string (item));
+    }
+  if (joined->len == 0)
+    {
+      g_string_free (joined, TRUE);
+      return NULL;
+    }
+  return g_string_free (joined, FALSE);
+}
+
+GError *
+graphbit_json_bad_body (const char *provider,
+                        const char *provider_label,
+                        const char *what)
+{
+  GError *error = graphbit_error_new (GRAPHBIT_ERROR_PROVIDER,
+                                      "%s returned a response graphbit could not understand: %s",
+                                      provider_label, what);
+
+  graphbit_error_set_provider (error, provider);
+  return error;
 }
 
 char *

@@ -31,12 +31,7 @@ GError *
 graphbit_llm_codec_bad_body (const GraphbitLlmCodec *codec,
                              const char             *what)
 {
-  GError *error = graphbit_error_new (GRAPHBIT_ERROR_PROVIDER,
-                                      "%s returned a response graphbit could not understand: %s",
-                                      codec->label, what);
-
-  graphbit_error_set_provider (error, codec->name);
-  return error;
+  return graphbit_json_bad_body (codec->name, codec->label, what);
 }
 
 JsonNode *

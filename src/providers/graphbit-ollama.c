@@ -11,8 +11,6 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include "graphbit-llm-codec-private.h"
 #include "graphbit-json-private.h"
 #include "graphbit-error-private.h"
@@ -23,14 +21,7 @@ static void
 ollama_authorize (SoupMessage       *msg,
                   GraphbitLlmConfig *config)
 {
-  const char *key = graphbit_llm_config_get_api_key (config);
-  g_autofree char *authorization = NULL;
-
-  if (key == NULL)
-    return;
-  authorization = g_strconcat ("Bearer ", key, NULL);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
-  memset (authorization, 0, strlen (authorization));
+  graphbit_http_set_bearer (msg, graphbit_llm_config_get_api_key (config));
 }
 
 static SoupMessage *
@@ -129,15 +120,6 @@ ollama_parse_response (const char  *data,
   return response;
 }
 
-static char *
-ollama_error_message (const char *data,
-                      gsize       len)
-{
-  g_autoptr(JsonNode) root = graphbit_json_parse_object (data, len, NULL);
-
-  /* {"error": "model 'x' not found"} */
-  return root != NULL ? g_strdup (graphbit_json_get_string (json_node_get_object (root), "error")) : NULL;
-}
 
 static gboolean
 ollama_parse_stream_event (GraphbitStreamAccumulator  *acc,
@@ -211,7 +193,8 @@ const GraphbitLlmCodec graphbit_ollama_codec = {
   .default_timeout_ms = 180 * 1000,
   .build_request = ollama_build_request,
   .parse_response = ollama_parse_response,
-  .error_message = ollama_error_message,
+  /* {"error": "model 'x' not found"} */
+  .error_message = graphbit_json_error_text,
   .stream_format = GRAPHBIT_STREAM_FORMAT_NDJSON,
   .parse_stream_event = ollama_parse_stream_event,
   .build_warmup = ollama_build_warmup,

@@ -10,8 +10,6 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include "graphbit-llm-codec-private.h"
 #include "graphbit-json-private.h"
 #include "graphbit-endpoint-private.h"
@@ -22,10 +20,7 @@ static void
 openai_authorize (SoupMessage       *msg,
                   GraphbitLlmConfig *config)
 {
-  g_autofree char *authorization = g_strconcat ("Bearer ", graphbit_llm_config_get_api_key (config), NULL);
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
-  memset (authorization, 0, strlen (authorization));
+  graphbit_http_set_bearer (msg, graphbit_llm_config_get_api_key (config));
 }
 
 static SoupMessage *

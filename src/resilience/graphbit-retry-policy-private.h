@@ -31,6 +31,8 @@ typedef struct
   SoupMessageHeaders *headers;   /* response headers, or NULL */
   const char *body;              /* error body, or NULL */
   gboolean response_started;     /* a response byte arrived (or a chunk was delivered) */
+  gboolean loading;              /* the provider is loading the model: not a failure of it */
+  gint64 loading_delay_us;       /* when loading: how long it said that takes, or 0 */
 } GraphbitAttemptFailure;
 
 /* Whether the failure may be retried: never cancellations or client

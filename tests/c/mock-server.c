@@ -75,3 +75,31 @@ mock_server_stat (MockServer *mock,
   json_node_unref (root);
   return value;
 }
+
+gint64
+mock_server_attempts (MockServer *mock,
+                      const char *key)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *escaped = g_uri_escape_string (key, NULL, FALSE);
+  g_autofree char *url = g_strconcat (mock->url, "/_mock/attempts?key=", escaped, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = soup_session_send_and_read (session, msg, NULL, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL));
+  return json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)), "attempts");
+}
+
+char *
+mock_fixture_read (const char *relative,
+                   gsize      *len)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("GRAPHBIT_FIXTURES_DIR"), relative, NULL);
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+
+  g_file_get_contents (path, &data, len, &error);
+  g_assert_no_error (error);
+  return data;
+}

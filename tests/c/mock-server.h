@@ -24,5 +24,14 @@ void        mock_server_stop  (MockServer *mock);
 JsonNode   *mock_server_stats (MockServer *mock);
 gint64      mock_server_stat  (MockServer *mock,
                                const char *name);
+/* GET /_mock/attempts: how many attempts the mock saw for @key (the text
+ * of one logical request), on every route. */
+gint64      mock_server_attempts (MockServer *mock,
+                                  const char *key);
+
+/* The bytes of a shared fixture ($GRAPHBIT_FIXTURES_DIR/@relative);
+ * aborts the test if it cannot be read. */
+char       *mock_fixture_read (const char *relative,
+                               gsize      *len);
 
 G_END_DECLS

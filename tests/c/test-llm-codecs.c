@@ -12,19 +12,7 @@
 #include "graphbit-llm-codec-private.h"
 #include "graphbit-sse-decoder-private.h"
 #include "graphbit-ndjson-decoder-private.h"
-
-static char *
-read_fixture (const char *relative,
-              gsize      *len)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("GRAPHBIT_FIXTURES_DIR"), relative, NULL);
-  g_autoptr(GError) error = NULL;
-  char *data = NULL;
-
-  g_file_get_contents (path, &data, len, &error);
-  g_assert_no_error (error);
-  return data;
-}
+#include "mock-server.h"
 
 typedef struct
 {
@@ -62,7 +50,7 @@ decode_stream (const GraphbitLlmCodec *codec,
                GError                **error)
 {
   gsize len;
-  g_autofree char *data = read_fixture (fixture, &len);
+  g_autofree char *data = mock_fixture_read (fixture, &len);
   g_autoptr(GraphbitSseDecoder) sse = NULL;
   g_autoptr(GraphbitNdjsonDecoder) ndjson = NULL;
 
@@ -207,7 +195,7 @@ test_non_streamed_answers (void)
 {
   gsize len;
   g_autoptr(GError) error = NULL;
-  g_autofree char *anthropic = read_fixture ("anthropic/message_tool_use.json", &len);
+  g_autofree char *anthropic = mock_fixture_read ("anthropic/message_tool_use.json", &len);
   g_autoptr(GraphbitLlmResponse) a = graphbit_anthropic_codec.parse_response (anthropic, len, &error);
   g_autofree char *ollama = NULL;
   g_autoptr(GraphbitLlmResponse) o = NULL;
@@ -219,7 +207,7 @@ test_non_streamed_answers (void)
   g_assert_cmpuint (graphbit_llm_response_get_total_tokens (a), ==,
                     415 + graphbit_llm_response_get_completion_tokens (a));
 
-  ollama = read_fixture ("ollama/chat_response.json", &len);
+  ollama = mock_fixture_read ("ollama/chat_response.json", &len);
   o = graphbit_ollama_codec.parse_response (ollama, len, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (graphbit_llm_response_get_content (o), ==, "The capital of Quackiland is Quack.");
@@ -250,7 +238,7 @@ test_error_bodies (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       gsize len;
-      g_autofree char *data = read_fixture (cases[i].fixture, &len);
+      g_autofree char *data = mock_fixture_read (cases[i].fixture, &len);
       g_autofree char *message = cases[i].codec->error_message (data, len);
 
       g_assert_nonnull (message);

@@ -11,19 +11,6 @@
 
 static MockServer *mock;
 
-static char *
-read_fixture (const char *relative,
-              gsize      *len)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("GRAPHBIT_FIXTURES_DIR"), relative, NULL);
-  g_autoptr(GError) error = NULL;
-  char *data = NULL;
-
-  g_file_get_contents (path, &data, len, &error);
-  g_assert_no_error (error);
-  return data;
-}
-
 static GraphbitLlmClient *
 new_client (void)
 {
@@ -65,7 +52,7 @@ static void
 test_codec_parses_recorded_completion (void)
 {
   gsize len;
-  g_autofree char *data = read_fixture ("openai/chat_completion_text.json", &len);
+  g_autofree char *data = mock_fixture_read ("openai/chat_completion_text.json", &len);
   g_autoptr(GError) error = NULL;
   g_autoptr(GraphbitLlmResponse) response = graphbit_openai_codec.parse_response (data, len, &error);
 
@@ -83,7 +70,7 @@ static void
 test_codec_parses_length_and_tool_calls (void)
 {
   gsize len;
-  g_autofree char *length = read_fixture ("openai/chat_completion_length_usage_details.json", &len);
+  g_autofree char *length = mock_fixture_read ("openai/chat_completion_length_usage_details.json", &len);
   g_autoptr(GError) error = NULL;
   g_autoptr(GraphbitLlmResponse) response = graphbit_openai_codec.parse_response (length, len, &error);
   g_autofree char *tools = NULL;
@@ -94,7 +81,7 @@ test_codec_parses_length_and_tool_calls (void)
   g_assert_cmpstr (graphbit_llm_response_get_finish_reason (response), ==, "length");
   g_assert_cmpuint (graphbit_llm_response_get_completion_tokens (response), ==, 16);
 
-  tools = read_fixture ("openai/chat_completion_tool_calls.json", &len);
+  tools = mock_fixture_read ("openai/chat_completion_tool_calls.json", &len);
   tool_response = graphbit_openai_codec.parse_response (tools, len, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (graphbit_llm_response_get_content (tool_response), ==, "");
@@ -118,7 +105,7 @@ static void
 test_codec_error_messages (void)
 {
   gsize len;
-  g_autofree char *data = read_fixture ("openai/error_401_invalid_api_key.json", &len);
+  g_autofree char *data = mock_fixture_read ("openai/error_401_invalid_api_key.json", &len);
   g_autofree char *message = graphbit_openai_codec.error_message (data, len);
 
   g_assert_nonnull (message);

@@ -40,20 +40,6 @@ unique_request (const char *directives,
   return graphbit_llm_request_new (*prompt);
 }
 
-static gint64
-attempts_of (const char *prompt)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *escaped = g_uri_escape_string (prompt, NULL, FALSE);
-  g_autofree char *url = g_strconcat (mock->url, "/_mock/attempts?key=", escaped, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr(GBytes) body = soup_session_send_and_read (session, msg, NULL, NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-
-  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL));
-  return json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)), "attempts");
-}
-
 static void
 test_retries_then_success (void)
 {
@@ -71,7 +57,7 @@ test_retries_then_success (void)
 
       g_assert_no_error (error);
       g_assert_true (g_str_has_suffix (text, prompt));
-      g_assert_cmpint (attempts_of (prompt), ==, 3);
+      g_assert_cmpint (mock_server_attempts (mock, prompt), ==, 3);
     }
 }
 
@@ -91,7 +77,7 @@ test_exhausted_retries_keep_details (void)
   g_assert_cmpuint (graphbit_error_details_get_retry_count (details), ==, 3);
   g_assert_cmpuint (graphbit_error_details_get_status_code (details), ==, 503);
   g_assert_cmpstr (graphbit_error_details_get_operation (details), ==, "complete");
-  g_assert_cmpint (attempts_of (prompt), ==, 4);
+  g_assert_cmpint (mock_server_attempts (mock, prompt), ==, 4);
 }
 
 static void
@@ -108,7 +94,7 @@ test_hang_timeout_and_deadline (void)
   g_assert_true (graphbit_llm_client_set_timeouts (client, 0.2, 0, NULL));
   text = graphbit_llm_client_complete (client, request, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (attempts_of (prompt), ==, 2);
+  g_assert_cmpint (mock_server_attempts (mock, prompt), ==, 2);
 
   forever = unique_request ("mock:fault=hang", &forever_prompt);
   g_assert_true (graphbit_llm_client_set_timeouts (client, 0.1, 0.35, NULL));
@@ -181,7 +167,7 @@ test_cancel_during_backoff_and_queue (void)
   /* A long backoff, cancelled while waiting. */
   g_assert_true (graphbit_llm_client_set_retry_policy (client, 3, 30, 30, NULL));
   graphbit_llm_client_complete_async (client, failing, cancel_backoff, on_done, &backoff_error);
-  while (attempts_of (prompt) < 1)
+  while (mock_server_attempts (mock, prompt) < 1)
     g_main_context_iteration (NULL, FALSE);
   g_cancellable_cancel (cancel_backoff);
   while (backoff_error == NULL)

@@ -1,4 +1,4 @@
-// GJS smoke test: the typelib loads, and a completion round-trips through
+// GJS smoke test: the typelib loads, and a completion and an embedding batch round-trip through
 // the mock provider with the library's async API on GJS's own main loop.
 // SPDX-License-Identifier: LGPL-2.1-or-later
 
@@ -70,6 +70,17 @@ check(outcome.get_node_output('shout') === 'MOCK REPLY TO: HELLO GJS',
     `output flowed between nodes ("${outcome.get_node_output('shout')}")`);
 check(finished.join(',') === `ask:${Graphbit.NodeStatus.COMPLETED},shout:${Graphbit.NodeStatus.COMPLETED}`,
     `node-finished signals in order (${finished.join(',')})`);
+// Embeddings: a batch comes back as one block of doubles, in input order.
+const embedder = Graphbit.EmbeddingClient.new(Graphbit.EmbeddingConfig.ollama(null, line.substring('READY '.length)));
+let vectors = null;
+embedder.embed_batch_async(['from gjs', 'gjs again'], null, (source, result) => {
+    vectors = source.embed_batch_finish(result);
+    loop.quit();
+});
+loop.run();
+check(vectors.get_n_vectors() === 2 && vectors.get_dimensions() === 768, 'async embedding batch: 2 x 768');
+const similarity = Graphbit.EmbeddingClient.similarity(vectors.get_vector(0), vectors.get_vector(1));
+check(similarity > 0.3 && similarity < 1, `similar texts have a cosine of ${similarity.toFixed(3)}`);
 
 Graphbit.shutdown();
 mock.get_stdin_pipe().close(null);

@@ -119,6 +119,14 @@ mock_directives_parse (const char *text,
         d->rate_reset_ms = parse_count64 (value);
       else if (g_str_equal (name, "quota"))
         d->quota = parse_bool (value) == TRUE;
+      else if (g_str_equal (name, "dims"))
+        d->dims = MIN (parse_count (value), 65536);
+      else if (g_str_equal (name, "rank"))
+        d->rank = (gint) MIN (parse_count (value), 4);
+      else if (g_str_equal (name, "loading"))
+        d->loading = parse_count (value);
+      else if (g_str_equal (name, "estimated_time"))
+        d->estimated_time = MAX (g_ascii_strtod (value, NULL), 0.0);
     }
 }
 

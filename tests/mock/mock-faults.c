@@ -94,9 +94,9 @@ splitmix64_mix (guint64 z)
 }
 
 /* Output @k of the generator seeded with @seed, in [0, 1). */
-static gdouble
-splitmix64_unit (guint64 seed,
-                 guint64 k)
+gdouble
+mock_splitmix64_unit (guint64 seed,
+                      guint64 k)
 {
   return (gdouble) (splitmix64_mix (seed + k * SPLITMIX64_GAMMA) >> 11) / (gdouble) (G_GUINT64_CONSTANT (1) << 53);
 }
@@ -107,8 +107,8 @@ draw_fault (Mock             *mock,
             const Directives *d,
             guint             attempt)
 {
-  gdouble u = d->seeded ? splitmix64_unit (d->seed, attempt)
-                        : splitmix64_unit (mock->seed, ++mock->prng_draws);
+  gdouble u = d->seeded ? mock_splitmix64_unit (d->seed, attempt)
+                        : mock_splitmix64_unit (mock->seed, ++mock->prng_draws);
 
   return u < d->fault_rate;
 }

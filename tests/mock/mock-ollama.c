@@ -12,13 +12,13 @@
 
 #include "mock-private.h"
 
-#define MISSING_MODEL "missing-model"
 #define JSON_UTF8 "application/json; charset=utf-8"
 
-static GBytes *
-ollama_error_body (guint             status,
-                   const char       *message,
-                   const Directives *d)
+/* {"error": "message"}: Ollama's, and Hugging Face's. */
+GBytes *
+mock_error_text_body (guint             status,
+                      const char       *message,
+                      const Directives *d)
 {
   g_autoptr(JsonObject) root = json_object_new ();
   char *json;
@@ -28,9 +28,9 @@ ollama_error_body (guint             status,
   return g_bytes_new_take (json, strlen (json));
 }
 
-static const MockDialect ollama_dialect = {
+const MockDialect mock_ollama_dialect = {
   .error_content_type = JSON_UTF8,
-  .error_body = ollama_error_body,
+  .error_body = mock_error_text_body,
 };
 
 /* What every line of one answer shares. */
@@ -98,16 +98,16 @@ done_line_new (const Answer *answer,
   return line;
 }
 
-static void
-reply_model_not_found (Mock              *mock,
-                       SoupServerMessage *msg,
-                       const char        *model,
-                       const char        *hint,
-                       const Directives  *d)
+void
+mock_ollama_model_not_found (Mock              *mock,
+                             SoupServerMessage *msg,
+                             const char        *model,
+                             const char        *hint,
+                             const Directives  *d)
 {
   g_autofree char *message = g_strdup_printf ("model '%s' not found%s", model, hint);
 
-  mock_reply_error (mock, msg, &ollama_dialect, 404, message, d);
+  mock_reply_error (mock, msg, &mock_ollama_dialect, 404, message, d);
 }
 
 static gboolean
@@ -195,12 +195,12 @@ handle_generation (Mock              *mock,
 
   if (answer.model == NULL)
     {
-      mock_reply_error (mock, msg, &ollama_dialect, 400, "model is required", &none);
+      mock_reply_error (mock, msg, &mock_ollama_dialect, 400, "model is required", &none);
       return;
     }
-  if (g_str_equal (answer.model, MISSING_MODEL))
+  if (g_str_equal (answer.model, MOCK_MISSING_MODEL))
     {
-      reply_model_not_found (mock, msg, answer.model, ", try pulling it first", &none);
+      mock_ollama_model_not_found (mock, msg, answer.model, ", try pulling it first", &none);
       return;
     }
   if (prompt != NULL)
@@ -210,10 +210,10 @@ handle_generation (Mock              *mock,
     }
   if (d.status == 404 && d.fixture == NULL)
     {
-      reply_model_not_found (mock, msg, answer.model, ", try pulling it first", &d);
+      mock_ollama_model_not_found (mock, msg, answer.model, ", try pulling it first", &d);
       return;
     }
-  if (mock_reply_directed (mock, msg, &ollama_dialect, &d))
+  if (mock_reply_directed (mock, msg, &mock_ollama_dialect, &d))
     return;
 
   if (prompt == NULL)
@@ -228,7 +228,7 @@ reply_bad_body (Mock              *mock,
 {
   g_auto(Directives) none = MOCK_DIRECTIVES_INIT;
 
-  mock_reply_error (mock, msg, &ollama_dialect, 400, "invalid request body", &none);
+  mock_reply_error (mock, msg, &mock_ollama_dialect, 400, "invalid request body", &none);
 }
 
 void
@@ -283,7 +283,7 @@ reply_fixture (Mock              *mock,
   g_autoptr(GBytes) body = mock_fixture_load (mock, fixture, &error);
 
   if (body == NULL)
-    mock_reply_error (mock, msg, &ollama_dialect, 500, error->message, &none);
+    mock_reply_error (mock, msg, &mock_ollama_dialect, 500, error->message, &none);
   else
     mock_reply_bytes (mock, msg, 200, content_type, body, &none);
 }
@@ -309,9 +309,9 @@ mock_ollama_show (Mock              *mock,
   if (root == NULL)
     reply_bad_body (mock, msg);
   else if (model == NULL)
-    mock_reply_error (mock, msg, &ollama_dialect, 400, "model is required", &none);
-  else if (g_str_equal (model, MISSING_MODEL))
-    reply_model_not_found (mock, msg, model, "", &none);
+    mock_reply_error (mock, msg, &mock_ollama_dialect, 400, "model is required", &none);
+  else if (g_str_equal (model, MOCK_MISSING_MODEL))
+    mock_ollama_model_not_found (mock, msg, model, "", &none);
   else
     reply_fixture (mock, msg, "ollama/show_response.json", "application/json");
 }

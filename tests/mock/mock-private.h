@@ -73,10 +73,15 @@ typedef struct
   gint should_retry;           /* -1: not given, else a boolean */
   gint64 rate_reset_ms;        /* -1: not given */
   gboolean quota;
+  guint dims;                  /* embeddings: vector length; 0: the model's */
+  gint rank;                   /* Hugging Face: the answer's rank; 0: the model's */
+  guint loading;               /* Hugging Face: attempts answered "loading" */
+  gdouble estimated_time;      /* ... with this estimate; < 0: not given */
 } Directives;
 
 #define MOCK_DIRECTIVES_INIT { .tokens = -1, .cut_after = -1, .fail_first = -1, .fault_rate = -1, \
-                               .retry_after_ms = -1, .should_retry = -1, .rate_reset_ms = -1 }
+                               .retry_after_ms = -1, .should_retry = -1, .rate_reset_ms = -1, \
+                               .estimated_time = -1 }
 
 void       mock_directives_parse  (const char       *text,
                                    Directives       *d);
@@ -128,6 +133,9 @@ guint64     mock_faults_attempts  (Mock             *mock,
                                    const char       *text);
 void        mock_faults_stats     (Mock             *mock,
                                    JsonObject       *stats);
+/* Output @k of SplitMix64 seeded with @seed, in [0, 1). */
+gdouble     mock_splitmix64_unit  (guint64           seed,
+                                   guint64           k);
 
 /* Writing replies (mock-reply.c). A provider's error shape: its body
  * (@d may ask for a variant), the headers of every error, and the headers
@@ -186,6 +194,9 @@ gboolean   mock_reply_directed     (Mock              *mock,
                                     const MockDialect *dialect,
                                     const Directives  *d);
 
+/* The model the mock never has (Ollama: not pulled; elsewhere unknown). */
+#define MOCK_MISSING_MODEL "missing-model"
+
 /* The one API key the mock rejects (with a 401), as a provider rejects a
  * wrong key; any other non-empty key is accepted. */
 #define MOCK_INVALID_KEY "invalid-key"
@@ -195,6 +206,11 @@ void mock_count_route (Mock       *mock,
 
 /* The providers. */
 extern const MockDialect mock_openai_dialect;
+extern const MockDialect mock_ollama_dialect;
+
+GBytes *mock_error_text_body   (guint             status,
+                                const char       *message,
+                                const Directives *d);
 
 void mock_openai_chat          (Mock *mock, SoupServerMessage *msg);
 void mock_openai_models        (Mock *mock, SoupServerMessage *msg);
@@ -208,5 +224,13 @@ void mock_ollama_show          (Mock *mock, SoupServerMessage *msg);
 void mock_ollama_version       (Mock *mock, SoupServerMessage *msg);
 void mock_ollama_root          (Mock *mock, SoupServerMessage *msg);
 void mock_ollama_not_found     (Mock *mock, SoupServerMessage *msg);
+void mock_ollama_model_not_found (Mock *mock, SoupServerMessage *msg, const char *model, const char *hint,
+                                  const Directives *d);
+
+/* Embeddings (mock-embeddings.c). */
+void mock_openai_embeddings    (Mock *mock, SoupServerMessage *msg);
+void mock_huggingface_feature_extraction (Mock *mock, SoupServerMessage *msg);
+void mock_ollama_embed         (Mock *mock, SoupServerMessage *msg);
+void mock_ollama_embeddings    (Mock *mock, SoupServerMessage *msg);
 
 G_END_DECLS

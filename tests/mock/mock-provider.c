@@ -22,7 +22,15 @@
  *   POST /api/show              ollama.show         one model's details
  *   GET  /api/version           ollama.version
  *   GET  /                      ollama.root         "Ollama is running"
+ *   POST /v1/embeddings         openai.embeddings   OpenAI embeddings
+ *   POST /hf-inference/models/{model}/pipeline/feature-extraction (and the
+ *        older /hf-inference/pipeline/feature-extraction/{model},
+ *        /pipeline/feature-extraction/{model}, /models/{model})
+ *                               huggingface.feature_extraction
+ *   POST /api/embed             ollama.embed        Ollama embeddings
+ *   POST /api/embeddings        ollama.embeddings   Ollama, legacy
  *   anything else               unknown             404
+ * (Embeddings: see mock-embeddings.c for their vectors and directives.)
  *   GET  /_mock/stats           what the mock has seen, as JSON (below)
  *   GET  /_mock/attempts?key=TEXT[&route=NAME]
  *                               {"attempts": N}: the attempts of one attempt
@@ -72,8 +80,9 @@
  * Faults, for retries, circuit breakers and deadlines (mock-faults.c). A
  * retry sends the same request again, so attempts are counted per attempt
  * key: the route plus the text of the last user message (directives
- * included; /api/generate: the prompt), from 1, on every chat, messages and
- * generate request that passes the key and body checks.
+ * included; /api/generate: the prompt; embeddings: the inputs joined with
+ * newlines), from 1, on every chat, messages, generate and embedding
+ * request that passes the key and body checks.
  *   mock:fault=KIND        the fault; without a gate below, every attempt
  *                          gets it
  *   mock:fail_first=N      gate: attempts 1..N get the fault, later ones
@@ -159,6 +168,7 @@ typedef struct
   const char *path;
   const char *route;
   MockHandler handler;
+  gboolean prefix;             /* @path is a prefix (the rest names a model) */
 } Route;
 
 static const Route routes[] = {
@@ -171,6 +181,12 @@ static const Route routes[] = {
   { "POST", "/api/show", "ollama.show", mock_ollama_show },
   { "GET", "/api/version", "ollama.version", mock_ollama_version },
   { "GET", "/", "ollama.root", mock_ollama_root },
+  { "POST", "/v1/embeddings", "openai.embeddings", mock_openai_embeddings },
+  { "POST", "/api/embed", "ollama.embed", mock_ollama_embed },
+  { "POST", "/api/embeddings", "ollama.embeddings", mock_ollama_embeddings },
+  { "POST", "/hf-inference/", "huggingface.feature_extraction", mock_huggingface_feature_extraction, TRUE },
+  { "POST", "/pipeline/feature-extraction/", "huggingface.feature_extraction", mock_huggingface_feature_extraction, TRUE },
+  { "POST", "/models/", "huggingface.feature_extraction", mock_huggingface_feature_extraction, TRUE },
 };
 
 /* Whether the client has closed its end: end of file (a peek reads
@@ -338,7 +354,8 @@ find_route (const char *method,
       gboolean method_matches = g_str_equal (method, routes[i].method)
                                 || (g_str_equal (method, "HEAD") && g_str_equal (routes[i].method, "GET"));
 
-      if (method_matches && g_str_equal (path, routes[i].path))
+      if (method_matches && (routes[i].prefix ? g_str_has_prefix (path, routes[i].path)
+                                              : g_str_equal (path, routes[i].path)))
         return &routes[i];
     }
   return NULL;

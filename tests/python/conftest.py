@@ -50,6 +50,25 @@ class MockProvider:
             assert time.monotonic() < deadline, f"mock never saw {key} >= {at_least}"
             time.sleep(0.005)
 
+    def cancel_once_sent(self, make_awaitable) -> None:
+        """Runs ``make_awaitable()`` as an asyncio task, cancels the task once
+        the mock has its request, and waits (bounded) until the cancellation
+        closed the connection."""
+        import asyncio
+
+        async def main():
+            before = self.stats()
+            task = asyncio.ensure_future(make_awaitable())
+            while self.stats()["requests"] <= before["requests"]:
+                await asyncio.sleep(0.005)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            return before["disconnected_early"]
+
+        disconnected = asyncio.run(main())
+        self.wait_for("disconnected_early", disconnected + 1)
+
     def stop(self) -> None:
         self.process.stdin.close()
         assert self.process.wait(timeout=10) == 0

@@ -1,5 +1,5 @@
 // Vala smoke test: compiled against the generated VAPI, it runs a blocking
-// and an async completion through the mock provider.
+// and an async completion and an embedding batch through the mock provider.
 // SPDX-License-Identifier: LGPL-2.1-or-later
 
 int main () {
@@ -63,6 +63,18 @@ int main () {
         }
     } catch (GLib.Error e) {
         error ("completion failed: %s", e.message);
+    }
+
+    try {
+        var embedder = new Graphbit.EmbeddingClient (new Graphbit.EmbeddingConfig.openai ("sk-vala", null, url));
+        string[] texts = { "from vala", "vala again" };
+        var vectors = embedder.embed_batch (texts, null);
+        assert (vectors.get_n_vectors () == 2);
+        var similarity = Graphbit.EmbeddingClient.similarity (vectors.get_vector (0), vectors.get_vector (1));
+        assert (similarity > 0.3 && similarity < 1.0);
+        print ("ok - embedding batch, cosine %.3f\n", similarity);
+    } catch (GLib.Error e) {
+        error ("embedding failed: %s", e.message);
     }
 
     // Errors arrive as the VAPI's error domain.

@@ -26,6 +26,33 @@ LlmConfig = override(LlmConfig)
 __all__.append("LlmConfig")
 
 
+class EmbeddingConfig(Graphbit.EmbeddingConfig):
+    def __repr__(self):
+        # The API key is write-only in C and never shown here.
+        return "<Graphbit.EmbeddingConfig provider=%r model=%r base_url=%r>" % (
+            self.get_provider_name(),
+            self.get_model(),
+            self.get_base_url(),
+        )
+
+
+EmbeddingConfig = override(EmbeddingConfig)
+__all__.append("EmbeddingConfig")
+
+
+class Embeddings(Graphbit.Embeddings):
+    def __repr__(self):
+        return "<Graphbit.Embeddings vectors=%d dimensions=%d model=%r>" % (
+            self.get_n_vectors(),
+            self.get_dimensions(),
+            self.get_model(),
+        )
+
+
+Embeddings = override(Embeddings)
+__all__.append("Embeddings")
+
+
 class LlmResponse(Graphbit.LlmResponse):
     def __repr__(self):
         return "<Graphbit.LlmResponse model=%r finish_reason=%r tokens=%d content=%r>" % (

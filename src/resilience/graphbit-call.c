@@ -1,9 +1,11 @@
-/* graphbit-llm-call.c - one logical call: limits, attempts, retries, deadline
+/* graphbit-call.c - one logical call: limits, attempts, retries, deadline
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Every client call (complete, chat, a batch item, a stream) goes through
- * here, whatever its wire format:
+ * Every client call (an LLM completion, chat, batch item or stream; an
+ * embedding request) goes through here, whatever its client and wire
+ * format; the client lends its identity, settings and state through its
+ * call host (graphbit-call-host.c):
  *
  *   admission (requests per second, calls in flight; queue or refuse)
  *   → attempt: circuit breaker check, then the operation's own attempt
@@ -19,22 +21,20 @@
 
 #include "config.h"
 
-#include "graphbit-llm-call-private.h"
-#include "graphbit-llm-client-private.h"
+#include "graphbit-call-private.h"
 #include "graphbit-error-private.h"
 #include "graphbit-log-private.h"
-#include "resilience/graphbit-circuit-breaker-private.h"
-#include "resilience/graphbit-rate-limiter-private.h"
 #include "runtime/graphbit-runtime-private.h"
 
-struct _GraphbitLlmCall
+struct _GraphbitCall
 {
-  GraphbitLlmClient *client;
+  GraphbitCallHost *host;             /* lives in owner, kept alive here */
+  GObject *owner;
   const char *operation;              /* static string */
   const char *provider;
   const char *provider_label;
-  GraphbitLlmCallAttemptFunc attempt;
-  GraphbitLlmCallDoneFunc done;
+  GraphbitCallAttemptFunc attempt;
+  GraphbitCallDoneFunc done;
   gpointer data;
 
   /* Cancelled by the caller's cancellable or by a shutdown. */
@@ -49,6 +49,8 @@ struct _GraphbitLlmCall
 
   gint64 started_at;
   guint attempt_number;               /* 1 for the first attempt */
+  guint loading_attempts;             /* attempts the model was loading: free */
+  gint64 loading_waited_us;
   gboolean breaker_allowed;           /* the current attempt was let through */
   gint state;                         /* CallState, atomic */
 };
@@ -61,81 +63,81 @@ typedef enum {
 } CallState;
 
 static void
-call_clear (GraphbitLlmCall *call)
+call_clear (GraphbitCall *call)
 {
   g_clear_object (&call->cancellable);
   g_clear_object (&call->caller_cancellable);
-  g_clear_object (&call->client);
+  g_clear_object (&call->owner);
 }
 
-GraphbitLlmCall *
-graphbit_llm_call_ref (GraphbitLlmCall *call)
+GraphbitCall *
+graphbit_call_ref (GraphbitCall *call)
 {
   return g_atomic_rc_box_acquire (call);
 }
 
 void
-graphbit_llm_call_unref (GraphbitLlmCall *call)
+graphbit_call_unref (GraphbitCall *call)
 {
   g_atomic_rc_box_release_full (call, (GDestroyNotify) call_clear);
 }
 
-GraphbitLlmCall *
-graphbit_llm_call_new (GraphbitLlmClient          *client,
-                       const char                 *operation,
-                       GCancellable               *cancellable,
-                       GraphbitLlmCallAttemptFunc  attempt,
-                       GraphbitLlmCallDoneFunc     done,
-                       gpointer                    data)
+GraphbitCall *
+graphbit_call_new (GraphbitCallHost        *host,
+                   const char              *operation,
+                   GCancellable            *cancellable,
+                   GraphbitCallAttemptFunc  attempt,
+                   GraphbitCallDoneFunc     done,
+                   gpointer                 data)
 {
-  GraphbitLlmCall *call = g_atomic_rc_box_new0 (GraphbitLlmCall);
-  const GraphbitLlmCodec *codec = graphbit_llm_client_get_codec (client);
+  GraphbitCall *call = g_atomic_rc_box_new0 (GraphbitCall);
 
-  call->client = g_object_ref (client);
+  call->host = host;
+  call->owner = g_object_ref (host->owner);
   call->operation = operation;
-  call->provider = codec->name;
-  call->provider_label = codec->label;
+  call->provider = host->provider;
+  call->provider_label = host->provider_label;
   call->attempt = attempt;
   call->done = done;
   call->data = data;
   call->cancellable = g_cancellable_new ();
   call->caller_cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  graphbit_llm_client_get_resilience (client, &call->policy, &call->attempt_timeout_ms, &call->deadline);
+  graphbit_call_host_snapshot (host, &call->policy, &call->attempt_timeout_ms, &call->deadline);
   return call;
 }
 
 GCancellable *
-graphbit_llm_call_get_cancellable (GraphbitLlmCall *call)
+graphbit_call_get_cancellable (GraphbitCall *call)
 {
   return call->cancellable;
 }
 
 guint
-graphbit_llm_call_get_attempt (GraphbitLlmCall *call)
+graphbit_call_get_attempt (GraphbitCall *call)
 {
   return call->attempt_number;
 }
 
 gpointer
-graphbit_llm_call_get_data (GraphbitLlmCall *call)
+graphbit_call_get_data (GraphbitCall *call)
 {
   return call->data;
 }
 
 static gint64
-elapsed_ms (GraphbitLlmCall *call)
+elapsed_ms (GraphbitCall *call)
 {
   return (g_get_monotonic_time () - call->started_at) / 1000;
 }
 
 /* Ends the call: once. @error is taken (NULL on success). */
 static void
-call_finish (GraphbitLlmCall *call,
-             GError          *error,
-             guint            prompt_tokens,
-             guint            completion_tokens)
+call_finish (GraphbitCall *call,
+             GError       *error,
+             guint         prompt_tokens,
+             guint         completion_tokens)
 {
-  GraphbitLlmOutcome outcome;
+  GraphbitCallOutcome outcome;
   gint previous = g_atomic_int_get (&call->state);
 
   if (previous == CALL_DONE || !g_atomic_int_compare_and_exchange (&call->state, previous, CALL_DONE))
@@ -150,11 +152,11 @@ call_finish (GraphbitLlmCall *call,
   call->caller_handler = 0;
 
   if (error == NULL)
-    outcome = GRAPHBIT_LLM_OUTCOME_SUCCESS;
+    outcome = GRAPHBIT_CALL_OUTCOME_SUCCESS;
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    outcome = GRAPHBIT_LLM_OUTCOME_CANCELLED;
+    outcome = GRAPHBIT_CALL_OUTCOME_CANCELLED;
   else
-    outcome = GRAPHBIT_LLM_OUTCOME_FAILURE;
+    outcome = GRAPHBIT_CALL_OUTCOME_FAILURE;
 
   if (error != NULL && error->domain == GRAPHBIT_ERROR)
     {
@@ -169,32 +171,31 @@ call_finish (GraphbitLlmCall *call,
 
   /* Calls refused before any attempt (queue full, breaker open at once)
    * are counted too: they are requests the caller made. */
-  graphbit_llm_client_record_call (call->client, outcome, g_get_monotonic_time () - call->started_at,
-                                   call->attempt_number > 0 ? call->attempt_number - 1 : 0,
-                                   prompt_tokens, completion_tokens);
+  graphbit_call_stats_record (call->host->stats, outcome, g_get_monotonic_time () - call->started_at,
+                              prompt_tokens, completion_tokens);
   if (previous == CALL_RUNNING)
-    graphbit_rate_limiter_release (graphbit_llm_client_get_limiter (call->client), g_get_monotonic_time ());
+    graphbit_rate_limiter_release (call->host->limiter, g_get_monotonic_time ());
 
   call->done (call, error, call->data);
-  graphbit_llm_call_unref (call);   /* the reference start() took for the call's life */
+  graphbit_call_unref (call);   /* the reference start() took for the call's life */
 }
 
 /* A wait on a runtime worker: a timer racing the call's cancellable. */
 typedef struct
 {
-  GraphbitLlmCall *call;
+  GraphbitCall *call;
   GraphbitWorker *worker;
   GSource *timer;
   GSource *cancelled;
   gint64 delay_us;
-  void (*then) (GraphbitLlmCall *call);
+  void (*then) (GraphbitCall *call);
 } Wait;
 
 static void
 wait_end (Wait   *wait,
           GError *error)
 {
-  GraphbitLlmCall *call = wait->call;
+  GraphbitCall *call = wait->call;
   GraphbitWorker *worker = wait->worker;
 
   g_source_destroy (wait->timer);
@@ -208,7 +209,7 @@ wait_end (Wait   *wait,
   else
     wait->then (call);
 
-  graphbit_llm_call_unref (call);
+  graphbit_call_unref (call);
   g_free (wait);
   graphbit_worker_end_operation (worker);
   graphbit_worker_unref (worker);
@@ -262,9 +263,9 @@ wait_begin (GraphbitWorker *worker,
 
 /* Runs @then after @delay_us (at once if 0), unless the call is cancelled. */
 static void
-call_after (GraphbitLlmCall *call,
-            gint64           delay_us,
-            void           (*then) (GraphbitLlmCall *call))
+call_after (GraphbitCall  *call,
+            gint64         delay_us,
+            void         (*then) (GraphbitCall *call))
 {
   GError *error = NULL;
   GraphbitWorker *worker;
@@ -282,7 +283,7 @@ call_after (GraphbitLlmCall *call,
       return;
     }
   wait = g_new0 (Wait, 1);
-  wait->call = graphbit_llm_call_ref (call);
+  wait->call = graphbit_call_ref (call);
   wait->worker = worker;
   wait->delay_us = delay_us;
   wait->then = then;
@@ -290,7 +291,7 @@ call_after (GraphbitLlmCall *call,
 }
 
 static GError *
-deadline_error (GraphbitLlmCall *call)
+deadline_error (GraphbitCall *call)
 {
   return graphbit_error_new (GRAPHBIT_ERROR_TIMEOUT,
                              "%s %s exceeded its deadline of %" G_GINT64_FORMAT " ms after %u attempt(s)",
@@ -299,9 +300,9 @@ deadline_error (GraphbitLlmCall *call)
 }
 
 static void
-call_attempt (GraphbitLlmCall *call)
+call_attempt (GraphbitCall *call)
 {
-  GraphbitCircuitBreaker *breaker = graphbit_llm_client_get_breaker (call->client);
+  GraphbitCircuitBreaker *breaker = call->host->breaker;
   gint64 now = g_get_monotonic_time ();
   gint64 retry_in = 0;
   guint timeout_ms = call->attempt_timeout_ms;
@@ -343,22 +344,22 @@ call_attempt (GraphbitLlmCall *call)
 }
 
 void
-graphbit_llm_call_attempt_succeeded (GraphbitLlmCall *call,
-                                     guint            prompt_tokens,
-                                     guint            completion_tokens)
+graphbit_call_attempt_succeeded (GraphbitCall *call,
+                                 guint         prompt_tokens,
+                                 guint         completion_tokens)
 {
   if (call->breaker_allowed)
-    graphbit_circuit_breaker_success (graphbit_llm_client_get_breaker (call->client));
+    graphbit_circuit_breaker_success (call->host->breaker);
   call->breaker_allowed = FALSE;
   call_finish (call, NULL, prompt_tokens, completion_tokens);
 }
 
 void
-graphbit_llm_call_end_with_error (GraphbitLlmCall *call,
-                                  GError          *error)
+graphbit_call_end_with_error (GraphbitCall *call,
+                              GError       *error)
 {
   if (call->breaker_allowed)
-    graphbit_circuit_breaker_release (graphbit_llm_client_get_breaker (call->client));
+    graphbit_circuit_breaker_release (call->host->breaker);
   call->breaker_allowed = FALSE;
   call_finish (call, error, 0, 0);
 }
@@ -378,18 +379,43 @@ counts_against_provider (const GraphbitAttemptFailure *failure)
       || error->code == GRAPHBIT_ERROR_RATE_LIMIT;
 }
 
-void
-graphbit_llm_call_attempt_failed (GraphbitLlmCall              *call,
-                                  const GraphbitAttemptFailure *failure)
+/* The provider is loading the model: neither its failure nor one of the
+ * call's retries. Waits what it said (capped at the longest backoff, so a
+ * model that is ready early is noticed soon), within the deadline, or up
+ * to 120 s of such waits in all without one. FALSE if it cannot wait. */
+static gboolean
+wait_for_loading (GraphbitCall                 *call,
+                  const GraphbitAttemptFailure *failure,
+                  gint64                        now)
 {
-  GraphbitCircuitBreaker *breaker = graphbit_llm_client_get_breaker (call->client);
+  gint64 delay = failure->loading_delay_us > 0 ? MIN (failure->loading_delay_us, call->policy.max_delay_us)
+                                               : call->policy.base_delay_us;
+
+  if (call->deadline != 0 ? now + delay >= call->deadline
+                          : call->loading_waited_us + delay > GRAPHBIT_RETRY_MAX_SERVER_DELAY_US)
+    return FALSE;
+
+  call->loading_waited_us += delay;
+  call->loading_attempts++;
+  GRAPHBIT_DEBUG ("%s %s: the model is loading (attempt %u); trying again in %.0f ms",
+                  call->provider, call->operation, call->attempt_number, delay / 1000.0);
+  graphbit_call_stats_record_retry (call->host->stats);
+  call_after (call, delay, call_attempt);
+  return TRUE;
+}
+
+void
+graphbit_call_attempt_failed (GraphbitCall                 *call,
+                              const GraphbitAttemptFailure *failure)
+{
+  GraphbitCircuitBreaker *breaker = call->host->breaker;
   gint64 now = g_get_monotonic_time ();
   gint64 server_delay, delay;
-  guint retry = call->attempt_number - 1;
+  guint retry = call->attempt_number - 1 - call->loading_attempts;
 
   if (call->breaker_allowed)
     {
-      if (counts_against_provider (failure))
+      if (counts_against_provider (failure) && !failure->loading)
         graphbit_circuit_breaker_failure (breaker, now);
       else if (failure->status != 0)
         graphbit_circuit_breaker_success (breaker);   /* it answered: it is up */
@@ -398,8 +424,11 @@ graphbit_llm_call_attempt_failed (GraphbitLlmCall              *call,
     }
   call->breaker_allowed = FALSE;
 
+  if (failure->loading && !g_cancellable_is_cancelled (call->cancellable) && wait_for_loading (call, failure, now))
+    return;
+
   server_delay = graphbit_retry_server_delay (failure->headers, g_get_real_time ());
-  if (retry >= call->policy.max_retries || !graphbit_retry_policy_is_retryable (failure)
+  if (failure->loading || retry >= call->policy.max_retries || !graphbit_retry_policy_is_retryable (failure)
       || server_delay > GRAPHBIT_RETRY_MAX_SERVER_DELAY_US
       || g_cancellable_is_cancelled (call->cancellable))
     {
@@ -417,7 +446,7 @@ graphbit_llm_call_attempt_failed (GraphbitLlmCall              *call,
 
   GRAPHBIT_DEBUG ("%s %s: attempt %u failed (%s); retrying in %.0f ms",
                   call->provider, call->operation, call->attempt_number, failure->error->message, delay / 1000.0);
-  graphbit_llm_client_record_retry (call->client);
+  graphbit_call_stats_record_retry (call->host->stats);
   call_after (call, delay, call_attempt);
 }
 
@@ -425,21 +454,21 @@ static void
 on_admitted (gpointer data,
              gint64   delay_us)
 {
-  GraphbitLlmCall *call = data;
+  GraphbitCall *call = data;
 
   /* From the queue to running: unless it was cancelled meanwhile (then
    * the cancel handler could not withdraw it, and the attempt sees it). */
   g_atomic_int_set (&call->state, CALL_RUNNING);
   call_after (call, delay_us, call_attempt);
-  graphbit_llm_call_unref (call);   /* the queue's reference */
+  graphbit_call_unref (call);   /* the queue's reference */
 }
 
 static void
-finish_withdrawn (GraphbitLlmCall *call)
+finish_withdrawn (GraphbitCall *call)
 {
   call_finish (call, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s %s was cancelled while queued",
                                   call->provider_label, call->operation), 0, 0);
-  graphbit_llm_call_unref (call);   /* the queue's reference */
+  graphbit_call_unref (call);   /* the queue's reference */
 }
 
 static void
@@ -465,11 +494,11 @@ static void
 on_caller_cancelled (GCancellable *cancellable,
                      gpointer      data)
 {
-  GraphbitLlmCall *call = data;
+  GraphbitCall *call = data;
 
   g_cancellable_cancel (call->cancellable);
   if (g_atomic_int_get (&call->state) == CALL_QUEUED
-      && graphbit_rate_limiter_withdraw (graphbit_llm_client_get_limiter (call->client), call))
+      && graphbit_rate_limiter_withdraw (call->host->limiter, call))
     {
       g_autoptr(GraphbitWorker) worker = graphbit_runtime_acquire_worker (NULL);
 
@@ -482,9 +511,9 @@ on_caller_cancelled (GCancellable *cancellable,
 }
 
 void
-graphbit_llm_call_start (GraphbitLlmCall *call)
+graphbit_call_start (GraphbitCall *call)
 {
-  GraphbitRateLimiter *limiter = graphbit_llm_client_get_limiter (call->client);
+  GraphbitRateLimiter *limiter = call->host->limiter;
   GraphbitAdmission admission;
   gint64 delay = 0;
   GError *error;
@@ -492,24 +521,24 @@ graphbit_llm_call_start (GraphbitLlmCall *call)
   call->started_at = g_get_monotonic_time ();
   if (call->deadline != 0)
     call->deadline += call->started_at;
-  graphbit_llm_call_ref (call);   /* released by call_finish() */
+  graphbit_call_ref (call);   /* released by call_finish() */
 
   /* Connected first, so a cancellation is never missed; in state NEW the
    * handler only cancels, and the first attempt sees it. */
   if (call->caller_cancellable != NULL)
     call->caller_handler = g_cancellable_connect (call->caller_cancellable, G_CALLBACK (on_caller_cancelled),
-                                                  graphbit_llm_call_ref (call),
-                                                  (GDestroyNotify) graphbit_llm_call_unref);
+                                                  graphbit_call_ref (call),
+                                                  (GDestroyNotify) graphbit_call_unref);
 
   /* Queued until admitted: set before asking, since a release on another
    * thread may admit the call before acquire() even returns. */
   g_atomic_int_set (&call->state, CALL_QUEUED);
   admission = graphbit_rate_limiter_acquire (limiter, call->started_at, on_admitted,
-                                             graphbit_llm_call_ref (call), &delay);
+                                             graphbit_call_ref (call), &delay);
   switch (admission)
     {
     case GRAPHBIT_ADMISSION_ADMITTED:
-      graphbit_llm_call_unref (call);   /* the queue's reference was not needed */
+      graphbit_call_unref (call);   /* the queue's reference was not needed */
       g_atomic_int_set (&call->state, CALL_RUNNING);
       call_after (call, delay, call_attempt);
       break;
@@ -517,7 +546,7 @@ graphbit_llm_call_start (GraphbitLlmCall *call)
       break;   /* on_admitted() takes over */
     case GRAPHBIT_ADMISSION_REJECTED:
     default:
-      graphbit_llm_call_unref (call);
+      graphbit_call_unref (call);
       g_atomic_int_set (&call->state, CALL_NEW);
       error = graphbit_error_new (GRAPHBIT_ERROR_RESOURCE_EXHAUSTED,
                                   "%s %s was refused: the client's request queue is full "

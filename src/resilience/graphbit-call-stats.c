@@ -1,11 +1,12 @@
-/* graphbit-llm-stats.c - a client's request statistics
+/* graphbit-call-stats.c - a client's call statistics, whatever the kind of client
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Every call is counted once, when it ends, as a success, a failure or a
  * cancellation, whatever number of attempts it took (retries are counted
- * apart); calls refused for bad arguments are not requests. Counters plus a ring of the most recent latencies, from which the
- * percentiles are computed when asked (never on the request path).
+ * apart); calls refused for bad arguments are not requests. Counters
+ * plus a ring of the most recent latencies, from which the percentiles
+ * are computed when asked (never on the request path).
  */
 
 #include "config.h"
@@ -13,12 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "graphbit-llm-stats-private.h"
+#include "graphbit-call-stats-private.h"
 
 /* Percentiles are over this many most recent calls. */
 #define LATENCY_WINDOW 1024
 
-struct _GraphbitLlmStats
+struct _GraphbitCallStats
 {
   GMutex mutex;
   gint64 created_at;          /* monotonic µs; reset_stats() restarts it */
@@ -35,10 +36,10 @@ struct _GraphbitLlmStats
   guint next_latency;
 };
 
-GraphbitLlmStats *
-graphbit_llm_stats_new (void)
+GraphbitCallStats *
+graphbit_call_stats_new (void)
 {
-  GraphbitLlmStats *stats = g_new0 (GraphbitLlmStats, 1);
+  GraphbitCallStats *stats = g_new0 (GraphbitCallStats, 1);
 
   g_mutex_init (&stats->mutex);
   stats->created_at = g_get_monotonic_time ();
@@ -46,24 +47,24 @@ graphbit_llm_stats_new (void)
 }
 
 void
-graphbit_llm_stats_free (GraphbitLlmStats *stats)
+graphbit_call_stats_free (GraphbitCallStats *stats)
 {
   g_mutex_clear (&stats->mutex);
   g_free (stats);
 }
 
 void
-graphbit_llm_stats_record (GraphbitLlmStats *stats,
-                           GraphbitLlmOutcome outcome,
-                           gint64            duration_us,
-                           guint             prompt_tokens,
-                           guint             completion_tokens)
+graphbit_call_stats_record (GraphbitCallStats   *stats,
+                            GraphbitCallOutcome  outcome,
+                            gint64               duration_us,
+                            guint                prompt_tokens,
+                            guint                completion_tokens)
 {
   g_mutex_lock (&stats->mutex);
   stats->total++;
-  if (outcome == GRAPHBIT_LLM_OUTCOME_SUCCESS)
+  if (outcome == GRAPHBIT_CALL_OUTCOME_SUCCESS)
     stats->succeeded++;
-  else if (outcome == GRAPHBIT_LLM_OUTCOME_FAILURE)
+  else if (outcome == GRAPHBIT_CALL_OUTCOME_FAILURE)
     stats->failed++;
   else
     stats->cancelled++;
@@ -77,7 +78,7 @@ graphbit_llm_stats_record (GraphbitLlmStats *stats,
 }
 
 void
-graphbit_llm_stats_record_retry (GraphbitLlmStats *stats)
+graphbit_call_stats_record_retry (GraphbitCallStats *stats)
 {
   g_mutex_lock (&stats->mutex);
   stats->retries++;
@@ -85,7 +86,7 @@ graphbit_llm_stats_record_retry (GraphbitLlmStats *stats)
 }
 
 void
-graphbit_llm_stats_reset (GraphbitLlmStats *stats)
+graphbit_call_stats_reset (GraphbitCallStats *stats)
 {
   g_mutex_lock (&stats->mutex);
   stats->retries = 0;
@@ -121,8 +122,8 @@ percentile_ms (const gint64 *sorted,
 }
 
 void
-graphbit_llm_stats_snapshot (GraphbitLlmStats *stats,
-                             GVariantBuilder  *builder)
+graphbit_call_stats_snapshot (GraphbitCallStats *stats,
+                              GVariantBuilder   *builder)
 {
   gint64 sorted[LATENCY_WINDOW];
   guint64 total, succeeded, failed, cancelled, retries, prompt_tokens, completion_tokens;
