@@ -25,6 +25,7 @@
 #include "graphbit-error-private.h"
 #include "graphbit-log-private.h"
 #include "runtime/graphbit-runtime-private.h"
+#include "graphbit-cancel-watch-private.h"
 
 struct _GraphbitCall
 {
@@ -186,7 +187,7 @@ typedef struct
   GraphbitCall *call;
   GraphbitWorker *worker;
   GSource *timer;
-  GSource *cancelled;
+  GraphbitCancelWatch *cancelled;
   gint64 delay_us;
   void (*then) (GraphbitCall *call);
 } Wait;
@@ -199,9 +200,8 @@ wait_end (Wait   *wait,
   GraphbitWorker *worker = wait->worker;
 
   g_source_destroy (wait->timer);
-  g_source_destroy (wait->cancelled);
   g_source_unref (wait->timer);
-  g_source_unref (wait->cancelled);
+  graphbit_cancel_watch_free (wait->cancelled);
   graphbit_worker_untrack (worker, call->cancellable);
 
   if (error != NULL)
@@ -223,8 +223,7 @@ on_wait_over (gpointer data)
 }
 
 static gboolean
-on_wait_cancelled (GCancellable *cancellable,
-                   gpointer      data)
+on_wait_cancelled (gpointer data)
 {
   Wait *wait = data;
   GError *error;
@@ -255,10 +254,9 @@ wait_begin (GraphbitWorker *worker,
   wait->timer = g_timeout_source_new (MAX (wait->delay_us / 1000, 0));
   g_source_set_callback (wait->timer, on_wait_over, wait, NULL);
   g_source_set_static_name (wait->timer, "[graphbit] retry wait");
-  wait->cancelled = g_cancellable_source_new (wait->call->cancellable);
-  g_source_set_callback (wait->cancelled, (GSourceFunc) (void (*) (void)) on_wait_cancelled, wait, NULL);
   g_source_attach (wait->timer, context);
-  g_source_attach (wait->cancelled, context);
+  /* Not a GCancellableSource: the caller may cancel from another thread. */
+  wait->cancelled = graphbit_cancel_watch_new (wait->call->cancellable, context, on_wait_cancelled, wait);
 }
 
 /* Runs @then after @delay_us (at once if 0), unless the call is cancelled. */
