@@ -39,6 +39,17 @@ print('graphbit', graphbit.version(), 'from', graphbit.__file__)
 ")
 (cd "$TMP" && $WITH_MOCK /usr/bin/python3 "$ROOT/examples/python/quickstart.py")
 
+echo "== graphbit-run from $PREFIX/bin on a saved workflow"
+(cd "$TMP" && /usr/bin/python3 -c "
+import graphbit
+w = graphbit.Workflow('installed')
+w.add_node(graphbit.Node.agent('ask', 'Hello {who}'))
+w.add_node(graphbit.Node.transform('shout', 'uppercase'))
+w.connect('ask', 'shout')
+open('workflow.json', 'w').write(w.to_json())
+")
+$WITH_MOCK "$PREFIX/bin/graphbit-run" --quiet --input who=installed "$TMP/workflow.json" | grep -q "MOCK REPLY TO: HELLO INSTALLED"
+
 echo "== GJS"
 gjs -c "imports.gi.versions.Graphbit = '1.0'; print('Graphbit', imports.gi.Graphbit.get_version());"
 
