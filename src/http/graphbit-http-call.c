@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * For non-streamed calls: the request is sent on a runtime worker and the
- * whole response body is read there, under the per-attempt timeout.
+ * whole response body is read there, under the per-attempt timeout and a
+ * size bound (graphbit_http_set_max_body_size()).
  */
 
 #include "config.h"
@@ -12,6 +13,14 @@
 
 #include "graphbit-http-private.h"
 #include "graphbit-log-private.h"
+#include "graphbit-error-private.h"
+
+/* The largest response body read whole: a power of two, because a memory
+ * output stream grows to the next power of two (see bounded_realloc()).
+ * 256 MiB holds a full 2048-input batch of 3072-dimension embeddings. */
+#define DEFAULT_MAX_BODY ((gsize) 256 * 1024 * 1024)
+
+static gsize max_body = DEFAULT_MAX_BODY;
 
 typedef struct
 {
@@ -93,20 +102,123 @@ http_call_complete (HttpCall *call,
   g_free (call);
 }
 
+void
+graphbit_http_set_max_body_size (gsize size)
+{
+  g_return_if_fail (size == 0 || (size & (size - 1)) == 0);
+  max_body = size != 0 ? size : DEFAULT_MAX_BODY;
+}
+
+/* A memory output stream's realloc that refuses to grow past max_body:
+ * the write then fails with G_IO_ERROR_NO_SPACE, and memory stays bounded
+ * however long the body is. */
+static gpointer
+bounded_realloc (gpointer data,
+                 gsize    size)
+{
+  if (size > max_body)
+    return NULL;
+  return g_realloc (data, size);
+}
+
+/* "256 MiB", "4 KiB", "1000 bytes": plain ASCII (g_format_size() puts a
+ * no-break space in). */
+static char *
+format_size (guint64 size)
+{
+  if (size >= 1024 * 1024 && size % (1024 * 1024) == 0)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT " MiB", size / (1024 * 1024));
+  if (size >= 1024 && size % 1024 == 0)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT " KiB", size / 1024);
+  return g_strdup_printf ("%" G_GUINT64_FORMAT " bytes", size);
+}
+
+static GError *
+body_too_large (HttpCall *call,
+                goffset   size)
+{
+  const GraphbitHttpOptions *options = graphbit_http_exchange_get_options (call->exchange);
+  g_autofree char *limit = format_size (max_body);
+  GError *error;
+
+  if (size > 0)
+    {
+      g_autofree char *declared = format_size ((guint64) size);
+
+      error = graphbit_error_new (GRAPHBIT_ERROR_RESOURCE_EXHAUSTED,
+                                  "%s %s: the response body is %s, more than graphbit reads (%s)",
+                                  options->provider_label, options->operation, declared, limit);
+    }
+  else
+    error = graphbit_error_new (GRAPHBIT_ERROR_RESOURCE_EXHAUSTED,
+                                "%s %s: the response body is larger than graphbit reads (%s)",
+                                options->provider_label, options->operation, limit);
+  graphbit_error_set_resource_type (error, "response_body");
+  graphbit_error_set_provider (error, options->provider);
+  graphbit_error_set_operation (error, options->operation);
+  return error;
+}
+
 static void
-on_send_and_read (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+on_body_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   HttpCall *call = user_data;
+  GOutputStream *memory = G_OUTPUT_STREAM (source);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (body == NULL)
-    http_call_complete (call, NULL, graphbit_http_exchange_map_error (call->exchange, error));
-  else
-    http_call_complete (call, body, NULL);
+  if (g_output_stream_splice_finish (memory, result, &error) < 0)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+        {
+          /* The rest of the body is not wanted: abort rather than drain. */
+          g_cancellable_cancel (graphbit_http_exchange_get_cancellable (call->exchange));
+          http_call_complete (call, NULL, body_too_large (call, 0));
+        }
+      else
+        http_call_complete (call, NULL, graphbit_http_exchange_map_error (call->exchange, error));
+      g_object_unref (memory);
+      return;
+    }
+  body = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+  g_object_unref (memory);
+  http_call_complete (call, body, NULL);
+}
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  HttpCall *call = user_data;
+  SoupMessage *msg = graphbit_http_exchange_get_message (call->exchange);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  goffset declared;
+  GOutputStream *memory;
+
+  stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (stream == NULL)
+    {
+      http_call_complete (call, NULL, graphbit_http_exchange_map_error (call->exchange, error));
+      return;
+    }
+  declared = soup_message_headers_get_content_length (soup_message_get_response_headers (msg));
+  if (declared > 0 && (guint64) declared > max_body)
+    {
+      g_cancellable_cancel (graphbit_http_exchange_get_cancellable (call->exchange));
+      g_input_stream_close (stream, NULL, NULL);
+      http_call_complete (call, NULL, body_too_large (call, declared));
+      return;
+    }
+  /* What soup_session_send_and_read_async() does, with a bound. */
+  memory = g_memory_output_stream_new (NULL, 0, bounded_realloc, g_free);
+  g_output_stream_splice_async (memory, stream,
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                G_PRIORITY_DEFAULT, graphbit_http_exchange_get_cancellable (call->exchange),
+                                on_body_read, call);
 }
 
 /* Worker thread. */
@@ -123,11 +235,11 @@ http_call_start (GraphbitHttpExchange *exchange,
       return;
     }
   graphbit_http_exchange_arm_timeout (exchange);
-  soup_session_send_and_read_async (graphbit_http_exchange_get_session (exchange),
-                                    graphbit_http_exchange_get_message (exchange),
-                                    G_PRIORITY_DEFAULT,
-                                    graphbit_http_exchange_get_cancellable (exchange),
-                                    on_send_and_read, call);
+  soup_session_send_async (graphbit_http_exchange_get_session (exchange),
+                           graphbit_http_exchange_get_message (exchange),
+                           G_PRIORITY_DEFAULT,
+                           graphbit_http_exchange_get_cancellable (exchange),
+                           on_sent, call);
 }
 
 void

@@ -91,6 +91,12 @@ void     graphbit_http_send                (SoupMessage               *msg,
                                             GraphbitHttpDoneFunc       done,
                                             gpointer                   user_data);
 
+/* The largest response body graphbit_http_send() reads (a power of two;
+ * 0 restores the default, 256 MiB). Larger ones fail with
+ * GRAPHBIT_ERROR_RESOURCE_EXHAUSTED, resource type "response_body". Set it
+ * before any request; for tests. */
+void     graphbit_http_set_max_body_size   (gsize                      size);
+
 /* Creates a POST with a JSON body in one buffer, marked idempotent so the
  * connection pool reuses kept-alive connections (libsoup opens a new
  * connection for every non-idempotent request otherwise). */

@@ -5,8 +5,11 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "graphbit.h"
 #include "graphbit-llm-codec-private.h"
+#include "graphbit-http-private.h"
 #include "mock-server.h"
 
 static MockServer *mock;
@@ -386,6 +389,47 @@ test_shutdown_cancels_in_flight (void)
   g_assert_cmpstr (text, ==, "Mock reply to: after");
 }
 
+/* Bodies larger than the bound fail with a typed error, whether the
+ * server declares the length or sends chunks; memory stays bounded. */
+static void
+test_body_size_bound (void)
+{
+  const char *prompts[] = {
+    "mock:tokens=1200 a long answer with a Content-Length",
+    "mock:chunk_bytes=1024 mock:tokens=1200 a long answer in chunks",
+  };
+  g_autoptr(GraphbitLlmClient) client = new_client ();
+
+  graphbit_http_set_max_body_size (4096);
+  for (guint i = 0; i < G_N_ELEMENTS (prompts); i++)
+    {
+      g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new (prompts[i]);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = graphbit_llm_client_complete (client, request, NULL, &error);
+
+      g_assert_null (text);
+      g_assert_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_RESOURCE_EXHAUSTED);
+      g_assert_cmpstr (graphbit_error_details_get_resource_type (graphbit_error_get_details (error)), ==,
+                       "response_body");
+      g_assert_nonnull (strstr (error->message, "(4 KiB)"));
+      /* Refused from the Content-Length before reading, or while reading. */
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, i == 0 ? "bytes, more than graphbit reads" : "is larger than"));
+    }
+  graphbit_http_set_max_body_size (0);
+
+  /* Under the default bound the same answers arrive whole. */
+  for (guint i = 0; i < G_N_ELEMENTS (prompts); i++)
+    {
+      g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new (prompts[i]);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = graphbit_llm_client_complete (client, request, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (strlen (text), >, 4096);
+    }
+}
+
 static void
 test_config_environment (void)
 {
@@ -445,6 +489,7 @@ main (int    argc,
   g_test_add_func ("/openai/client/attempt-timeout", test_attempt_timeout);
   g_test_add_func ("/openai/client/keep-alive", test_connections_are_reused);
   g_test_add_func ("/openai/client/shutdown-cancels", test_shutdown_cancels_in_flight);
+  g_test_add_func ("/openai/client/body-size-bound", test_body_size_bound);
 
   mock = mock_server_start ();
   ret = g_test_run ();
