@@ -14,7 +14,7 @@ import os
 import re
 import sys
 
-PAGE_LINK = re.compile(r"\]\(([a-z0-9-]+)\.md(#[^)]*)?\)")
+PAGE_LINK = re.compile(r"\]\(([A-Za-z0-9._-]+)\.md(#[^)]*)?\)")
 OUTSIDE_LINK = re.compile(r"\[([^\]]+)\]\((?:\.\./|/)[^)]*\)")
 
 
