@@ -11,7 +11,7 @@ trap 'rm -rf "$TMP"' EXIT
 PREFIX="$TMP/prefix"
 
 echo "== install into $PREFIX"
-meson setup "$TMP/build" --prefix "$PREFIX" -Dpython=/usr/bin/python3 -Dtests=false -Dexamples=false >/dev/null
+meson setup "$TMP/build" --prefix "$PREFIX" -Dpython=/usr/bin/python3 -Dtests=false -Dexamples=false -Ddocs=true >/dev/null
 meson install -C "$TMP/build" >/dev/null
 
 LIBDIR=$(dirname "$(find "$PREFIX" -name 'libgraphbit-1.so.0' | head -n 1)")
@@ -24,6 +24,11 @@ export GRAPHBIT_MOCK_PROVIDER="$ROOT/_build/tests/graphbit-mock-provider"
 OPENAI_API_KEY=""
 export OPENAI_API_KEY
 WITH_MOCK="/usr/bin/python3 $ROOT/scripts/with-mock-provider.py"
+
+echo "== API reference in $PREFIX/share/doc/graphbit-1"
+for page in index.html class.LlmClient.html getting-started.html graphbit-1.devhelp2; do
+  test -f "$PREFIX/share/doc/graphbit-1/$page" || { echo "missing from the installed reference: $page" >&2; exit 1; }
+done
 
 echo "== C program built with pkg-config --cflags --libs graphbit-1"
 # shellcheck disable=SC2046

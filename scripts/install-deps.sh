@@ -7,8 +7,8 @@ PACKAGES="
   gcc pkg-config meson ninja-build
   libglib2.0-dev libsoup-3.0-dev libjson-glib-dev
   gobject-introspection libgirepository1.0-dev gir1.2-soup-3.0 gir1.2-json-1.0
-  python3 python3-gi python3-pytest
-  gjs valac
+  python3 python3-gi python3-pytest python3-mypy
+  gjs valac gi-docgen
 "
 
 missing=""

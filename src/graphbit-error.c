@@ -108,6 +108,8 @@ graphbit_error_details_free (GraphbitErrorDetails *details)
  * graphbit_error_details_get_code:
  * @details: a #GraphbitErrorDetails
  *
+ * Gets the code of the error the details belong to.
+ *
  * Returns: the error code of the error these details belong to
  */
 GraphbitError
@@ -129,6 +131,8 @@ graphbit_error_details_get_code (const GraphbitErrorDetails *details)
  * graphbit_error_details_get_message:
  * @details: a #GraphbitErrorDetails
  *
+ * Gets the message of the error the details belong to.
+ *
  * Returns: (nullable): the message of the error these details belong to
  */
 DEFINE_STRING_GETTER (message, "message")
@@ -136,6 +140,8 @@ DEFINE_STRING_GETTER (message, "message")
 /**
  * graphbit_error_details_get_field:
  * @details: a #GraphbitErrorDetails
+ *
+ * Gets the name of the argument or setting that was wrong.
  *
  * Returns: (nullable): the argument or configuration field that was wrong,
  *   such as "temperature" or "api_key"
@@ -146,6 +152,8 @@ DEFINE_STRING_GETTER (field, "field")
  * graphbit_error_details_get_value:
  * @details: a #GraphbitErrorDetails
  *
+ * Gets the wrong value of [method@Graphbit.ErrorDetails.get_field], as text.
+ *
  * Returns: (nullable): the offending value, as text (never a secret)
  */
 DEFINE_STRING_GETTER (value, "value")
@@ -153,6 +161,8 @@ DEFINE_STRING_GETTER (value, "value")
 /**
  * graphbit_error_details_get_operation:
  * @details: a #GraphbitErrorDetails
+ *
+ * Gets the name of the operation that failed.
  *
  * Returns: (nullable): the operation that failed, such as "complete"
  */
@@ -162,6 +172,8 @@ DEFINE_STRING_GETTER (operation, "operation")
  * graphbit_error_details_get_provider:
  * @details: a #GraphbitErrorDetails
  *
+ * Gets the short name of the provider involved.
+ *
  * Returns: (nullable): the provider involved, such as "openai"
  */
 DEFINE_STRING_GETTER (provider, "provider")
@@ -169,6 +181,8 @@ DEFINE_STRING_GETTER (provider, "provider")
 /**
  * graphbit_error_details_get_resource_type:
  * @details: a #GraphbitErrorDetails
+ *
+ * Gets which limit was exceeded.
  *
  * Returns: (nullable): for %GRAPHBIT_ERROR_RESOURCE_EXHAUSTED, which
  *   resource ran out, such as "request_queue"
@@ -179,6 +193,9 @@ DEFINE_STRING_GETTER (resource_type, "resource_type")
  * graphbit_error_details_get_body:
  * @details: a #GraphbitErrorDetails
  *
+ * Gets the body of the provider's error response, for
+ * %GRAPHBIT_ERROR_PROVIDER and other HTTP errors.
+ *
  * Returns: (nullable): the body of the provider's error response
  */
 DEFINE_STRING_GETTER (body, "body")
@@ -188,6 +205,8 @@ DEFINE_STRING_GETTER (body, "body")
 /**
  * graphbit_error_details_get_status_code:
  * @details: a #GraphbitErrorDetails
+ *
+ * Gets the HTTP status of the provider's response.
  *
  * Returns: the HTTP status of the provider's response, or 0 if there was none
  */
@@ -202,6 +221,8 @@ graphbit_error_details_get_status_code (const GraphbitErrorDetails *details)
  * graphbit_error_details_get_retry_count:
  * @details: a #GraphbitErrorDetails
  *
+ * Gets the number of retries made before the call failed for good.
+ *
  * Returns: how many times the call was retried before it failed
  */
 guint
@@ -214,6 +235,8 @@ graphbit_error_details_get_retry_count (const GraphbitErrorDetails *details)
 /**
  * graphbit_error_details_get_retry_after:
  * @details: a #GraphbitErrorDetails
+ *
+ * Gets how long the provider asked to wait before trying again, in seconds.
  *
  * Returns: the delay in seconds the provider asked for before retrying, or a
  *   negative number if it did not say
@@ -228,6 +251,9 @@ graphbit_error_details_get_retry_after (const GraphbitErrorDetails *details)
 /**
  * graphbit_error_details_get_duration_ms:
  * @details: a #GraphbitErrorDetails
+ *
+ * Gets how long the failed call ran, retries and waits included, in
+ * milliseconds.
  *
  * Returns: how long the failed call ran, in milliseconds (0 if not measured)
  */

@@ -64,6 +64,14 @@ typedef enum {
   GRAPHBIT_ERROR_RUNTIME,
 } GraphbitError;
 
+/**
+ * graphbit_error_quark:
+ *
+ * Gets the quark of graphbit's error domain, for g_error_matches(); C code
+ * usually writes %GRAPHBIT_ERROR instead.
+ *
+ * Returns: the quark of the %GRAPHBIT_ERROR domain
+ */
 GRAPHBIT_AVAILABLE_IN_ALL
 GQuark graphbit_error_quark (void);
 

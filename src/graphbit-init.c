@@ -100,6 +100,9 @@ graphbit_get_log_level (void)
 /**
  * graphbit_get_tracing:
  *
+ * Gets whether graphbit logs one line per request with its timings, as
+ * enabled by graphbit_init().
+ *
  * Returns: whether per-request tracing lines are enabled
  */
 gboolean

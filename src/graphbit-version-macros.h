@@ -37,4 +37,11 @@
 #define GRAPHBIT_AVAILABLE_IN_0_1 _GRAPHBIT_EXTERN
 
 #define GRAPHBIT_DEPRECATED _GRAPHBIT_EXTERN G_DEPRECATED
+/**
+ * GRAPHBIT_DEPRECATED_FOR:
+ * @f: the symbol to use instead
+ *
+ * Marks a public symbol as deprecated in favour of @f: code that uses it
+ * gets a compiler warning naming @f. For graphbit's own headers.
+ */
 #define GRAPHBIT_DEPRECATED_FOR(f) _GRAPHBIT_EXTERN G_DEPRECATED_FOR (f)

@@ -1,5 +1,9 @@
-# Type stubs for the graphbit package.
-from typing import Any, AsyncIterator, Coroutine, Awaitable, Dict, Generator, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+# Type stubs for the graphbit package. tests/python/test_typing.py checks
+# them with mypy --strict against tests/python/typing_sample.py, which uses
+# every public name and also runs against the mock provider.
+import concurrent.futures
+from dataclasses import dataclass
+from typing import Any, AsyncIterator, Coroutine, Dict, Generator, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 __version__: str
 __author__: str
@@ -29,18 +33,21 @@ class LlmConfig:
 
 Message = Union[Tuple[str, str], Mapping[str, str]]
 
+@dataclass(frozen=True)
 class LlmUsage:
     prompt_tokens: int
     completion_tokens: int
     total_tokens: int
     def __getitem__(self, key: str) -> int: ...
 
+@dataclass(frozen=True)
 class LlmResponse:
     content: str
     finish_reason: Optional[str]
     model: Optional[str]
     id: Optional[str]
     usage: LlmUsage
+    def __str__(self) -> str: ...
 
 class LlmStream(AsyncIterator[str], Iterator[str]):
     def __aiter__(self) -> LlmStream: ...
@@ -196,6 +203,7 @@ class Executor:
     def set_lightweight_mode(self, enabled: bool) -> None: ...
     def is_lightweight_mode(self) -> bool: ...
     def llm_client_stats(self) -> Dict[str, Any]: ...
+
 class EmbeddingConfig:
     @staticmethod
     def openai(api_key: Optional[str] = ..., model: Optional[str] = ..., base_url: Optional[str] = ...) -> EmbeddingConfig: ...
@@ -266,6 +274,4 @@ class ProviderError(GraphbitError, RuntimeError): ...
 class CircuitOpenError(GraphbitError, RuntimeError): ...
 class WorkflowError(GraphbitError, RuntimeError): ...
 class GraphbitRuntimeError(GraphbitError, RuntimeError): ...
-import concurrent.futures
-
 class CancelledError(GraphbitError, concurrent.futures.CancelledError): ...

@@ -197,6 +197,7 @@ class LlmStream:
         return "".join([chunk async for chunk in self])
 
     async def aclose(self) -> None:
+        """Like ``close()``, for ``contextlib.aclosing()`` and async generators' protocol."""
         self.close()
 
     async def __aenter__(self) -> "LlmStream":
@@ -396,9 +397,12 @@ class LlmClient:
         """Statistics since creation or the last ``reset_stats()``.
 
         Keys: ``total_requests``, ``successful_requests``, ``failed_requests``,
-        ``cancelled_requests``, ``success_rate``, ``average_response_time_ms``,
-        ``p50_response_time_ms``, ``p95_response_time_ms``, ``prompt_tokens``,
-        ``completion_tokens``, ``uptime_seconds``, ``provider``, ``model``.
+        ``cancelled_requests``, ``rejected_requests``, ``retries``,
+        ``success_rate``, ``average_response_time_ms``, ``p50_response_time_ms``,
+        ``p95_response_time_ms``, ``prompt_tokens``, ``completion_tokens``,
+        ``uptime_seconds``, ``circuit_breaker_state`` (``closed``, ``open`` or
+        ``half_open``), ``circuit_breaker_failures``, ``max_retries``,
+        ``in_flight``, ``queued``, ``provider``, ``model``.
         """
         return self._native.get_stats().unpack()
 

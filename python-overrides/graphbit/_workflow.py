@@ -133,6 +133,7 @@ class Workflow:
     __slots__ = ("_native",)
 
     def __init__(self, name: str) -> None:
+        """An empty workflow called ``name``; add nodes, then connect them."""
         self._native = Graphbit.Workflow.new(_str("name", name))
 
     @staticmethod
@@ -164,12 +165,15 @@ class Workflow:
         call(self._native.validate)
 
     def name(self) -> str:
+        """The name the workflow was created with."""
         return self._native.get_name()
 
     def node_count(self) -> int:
+        """The number of nodes added."""
         return self._native.get_node_count()
 
     def edge_count(self) -> int:
+        """The number of edges (``connect()`` calls)."""
         return self._native.get_edge_count()
 
     def get_node(self, name_or_id: str) -> Optional[Node]:
@@ -206,9 +210,11 @@ class WorkflowResult:
         self._native = native
 
     def is_success(self) -> bool:
+        """Whether the run completed with no node failing."""
         return self._native.is_success()
 
     def is_failed(self) -> bool:
+        """Whether a node failed (``error()`` says why, ``check()`` raises it)."""
         return self._native.is_failed()
 
     def state(self) -> str:
@@ -225,15 +231,20 @@ class WorkflowResult:
         return self
 
     def workflow_name(self) -> str:
+        """The name of the workflow that ran."""
         return self._native.get_workflow_name()
 
     def execution_time_ms(self) -> float:
+        """How long the run took, in milliseconds."""
         return self._native.get_execution_time_ms()
 
     def get_node_output(self, name_or_id: str) -> Optional[str]:
+        """A node's output text, or None if it has none (it did not complete,
+        or in MemoryOptimized mode it was not a final node)."""
         return self._native.get_node_output(_str("name_or_id", name_or_id))
 
     def get_all_node_outputs(self) -> Dict[str, str]:
+        """Every node output, by node name."""
         return dict(self._native.get_all_node_outputs().unpack())
 
     def node_status(self, name_or_id: str) -> str:
@@ -241,6 +252,7 @@ class WorkflowResult:
         return self.node_results().get(self._name_of(name_or_id), {}).get("status", "pending")
 
     def node_error(self, name_or_id: str) -> Optional[str]:
+        """Why a node failed, or None."""
         return self._native.get_node_error(_str("name_or_id", name_or_id))
 
     def node_results(self) -> Dict[str, Dict[str, Any]]:
@@ -249,18 +261,24 @@ class WorkflowResult:
         return {entry["name"]: entry for entry in self._native.get_node_results().unpack()}
 
     def variables(self) -> List[Tuple[str, str]]:
+        """Every variable as ``(name, value)``: the execution inputs, each
+        output under its node's name, and ``node_result_1..N`` in finishing order."""
         return list(self._native.get_variables().unpack())
 
     def get_variable(self, key: str) -> Optional[str]:
+        """One variable's value (see ``variables()``), or None."""
         return self._native.get_variable(_str("key", key))
 
     def get_all_variables(self) -> Dict[str, str]:
+        """``variables()`` as a dict."""
         return dict(self.variables())
 
     def prompt_tokens(self) -> int:
+        """Prompt tokens of every agent node, summed."""
         return self._native.get_prompt_tokens()
 
     def completion_tokens(self) -> int:
+        """Completion tokens of every agent node, summed."""
         return self._native.get_completion_tokens()
 
     def _name_of(self, name_or_id: str) -> str:
@@ -324,6 +342,9 @@ class Executor:
         timeout_seconds: Optional[float] = None,
         debug: Optional[bool] = None,
     ) -> None:
+        """A Balanced executor: max(32, 2 × CPUs) nodes at once, 3 retries,
+        ``timeout_seconds`` per run (300; 1 to 3600). ``lightweight_mode``
+        True selects LowLatency, False HighThroughput. ``debug`` logs each node."""
         self._init("balanced", config, timeout_seconds, debug)
         if _bool_or_none("lightweight_mode", lightweight_mode) is not None:
             self.set_lightweight_mode(lightweight_mode)
@@ -456,6 +477,7 @@ class Executor:
         self._native.set_mode(_MODES["low_latency" if enabled else "high_throughput"])
 
     def is_lightweight_mode(self) -> bool:
+        """Whether the mode is LowLatency."""
         return self._native.get_mode() == Graphbit.ExecutionMode.LOW_LATENCY
 
     def llm_client_stats(self) -> Dict[str, Any]:

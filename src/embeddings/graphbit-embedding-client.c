@@ -191,6 +191,8 @@ graphbit_embedding_client_new (GraphbitEmbeddingConfig *config)
  * graphbit_embedding_client_get_config:
  * @self: a #GraphbitEmbeddingClient
  *
+ * Gets the configuration the client sends its requests with.
+ *
  * Returns: (transfer none) (nullable): the client's configuration (%NULL
  *   only for a client made without one and no OpenAI key in the
  *   environment)
@@ -205,6 +207,8 @@ graphbit_embedding_client_get_config (GraphbitEmbeddingClient *self)
 /**
  * graphbit_embedding_client_get_debug:
  * @self: a #GraphbitEmbeddingClient
+ *
+ * Gets whether the client logs a line per request at debug level.
  *
  * Returns: whether per-request debug lines are logged for this client
  */

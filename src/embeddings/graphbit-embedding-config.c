@@ -220,6 +220,8 @@ graphbit_embedding_config_ollama (const char  *model,
  * graphbit_embedding_config_get_provider:
  * @self: a #GraphbitEmbeddingConfig
  *
+ * Gets which provider's protocol the endpoint speaks.
+ *
  * Returns: the wire protocol of the endpoint
  */
 GraphbitEmbeddingProvider
@@ -232,6 +234,9 @@ graphbit_embedding_config_get_provider (GraphbitEmbeddingConfig *self)
 /**
  * graphbit_embedding_config_get_provider_name:
  * @self: a #GraphbitEmbeddingConfig
+ *
+ * Gets the provider's short name, as Python's `EmbeddingConfig.provider()`
+ * shows it.
  *
  * Returns: the provider's short name: "openai", "huggingface" or "ollama"
  */
@@ -246,6 +251,8 @@ graphbit_embedding_config_get_provider_name (GraphbitEmbeddingConfig *self)
  * graphbit_embedding_config_get_model:
  * @self: a #GraphbitEmbeddingConfig
  *
+ * Gets the embedding model requests name, the default one if none was given.
+ *
  * Returns: the model name
  */
 const char *
@@ -259,6 +266,9 @@ graphbit_embedding_config_get_model (GraphbitEmbeddingConfig *self)
  * graphbit_embedding_config_get_base_url:
  * @self: a #GraphbitEmbeddingConfig
  *
+ * Gets the URL requests are sent under, as resolved from the argument, the
+ * provider's environment variable or the public endpoint.
+ *
  * Returns: the base URL, without a trailing slash
  */
 const char *
@@ -271,6 +281,9 @@ graphbit_embedding_config_get_base_url (GraphbitEmbeddingConfig *self)
 /**
  * graphbit_embedding_config_has_api_key:
  * @self: a #GraphbitEmbeddingConfig
+ *
+ * Gets whether an API key was given or found in the environment; the key
+ * itself is write-only.
  *
  * Returns: whether the configuration holds an API key (the key itself
  *   cannot be read back)

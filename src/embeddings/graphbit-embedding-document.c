@@ -65,6 +65,8 @@ graphbit_embedding_document_new (const char         *content,
  * graphbit_embedding_document_get_content:
  * @self: a #GraphbitEmbeddingDocument
  *
+ * Gets the text that was embedded.
+ *
  * Returns: the document's content, as given
  */
 const char *
@@ -77,6 +79,9 @@ graphbit_embedding_document_get_content (GraphbitEmbeddingDocument *self)
 /**
  * graphbit_embedding_document_get_metadata:
  * @self: a #GraphbitEmbeddingDocument
+ *
+ * Gets the metadata passed to the embedding call, kept unchanged and not
+ * embedded.
  *
  * Returns: (transfer none): the document's metadata as given, an `a{sv}`
  *   dictionary (empty when none was given)
@@ -92,6 +97,8 @@ graphbit_embedding_document_get_metadata (GraphbitEmbeddingDocument *self)
  * graphbit_embedding_document_get_embeddings:
  * @self: a #GraphbitEmbeddingDocument
  *
+ * Gets the document's vector, as a #GraphbitEmbeddings with one row.
+ *
  * Returns: (transfer none): the content's embedding (one vector)
  */
 GraphbitEmbeddings *
@@ -105,6 +112,9 @@ graphbit_embedding_document_get_embeddings (GraphbitEmbeddingDocument *self)
  * graphbit_embedding_document_get_model:
  * @self: a #GraphbitEmbeddingDocument
  *
+ * Gets the name of the model that embedded the document: the provider's,
+ * else the configured one.
+ *
  * Returns: the model that made the embedding
  */
 const char *
@@ -117,6 +127,8 @@ graphbit_embedding_document_get_model (GraphbitEmbeddingDocument *self)
 /**
  * graphbit_embedding_document_get_dimensions:
  * @self: a #GraphbitEmbeddingDocument
+ *
+ * Gets the number of values in the document's vector.
  *
  * Returns: the length of the embedding
  */

@@ -130,6 +130,8 @@ graphbit_embeddings_concat (GPtrArray  *parts,
  * graphbit_embeddings_get_n_vectors:
  * @self: a #GraphbitEmbeddings
  *
+ * Gets the number of vectors, which is the number of texts embedded.
+ *
  * Returns: how many vectors there are: one per text
  */
 guint
@@ -142,6 +144,9 @@ graphbit_embeddings_get_n_vectors (GraphbitEmbeddings *self)
 /**
  * graphbit_embeddings_get_dimensions:
  * @self: a #GraphbitEmbeddings
+ *
+ * Gets the number of values in each vector (all vectors have the same
+ * length).
  *
  * Returns: the length of every vector
  */
@@ -221,6 +226,8 @@ graphbit_embeddings_get_vector_bytes (GraphbitEmbeddings *self,
  * graphbit_embeddings_get_model:
  * @self: a #GraphbitEmbeddings
  *
+ * Gets the name of the model that made the vectors.
+ *
  * Returns: the model that made the vectors, as the provider named it (or
  *   as configured, when it did not)
  */
@@ -234,6 +241,8 @@ graphbit_embeddings_get_model (GraphbitEmbeddings *self)
 /**
  * graphbit_embeddings_get_prompt_tokens:
  * @self: a #GraphbitEmbeddings
+ *
+ * Gets the number of input tokens the provider billed for the texts.
  *
  * Returns: the input tokens the provider reported (0 when it reports none,
  *   as Hugging Face)

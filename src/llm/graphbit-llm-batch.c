@@ -85,6 +85,8 @@ batch_result_new (guint n_items)
  * graphbit_llm_batch_result_get_n_items:
  * @self: a #GraphbitLlmBatchResult
  *
+ * Gets the number of items; item N is the outcome of request N.
+ *
  * Returns: the number of items, equal to the number of requests
  */
 guint
@@ -127,6 +129,9 @@ graphbit_llm_batch_result_check_item (GraphbitLlmBatchResult  *self,
  * @self: a #GraphbitLlmBatchResult
  * @index: an item index
  *
+ * Gets the response of one item; [method@Graphbit.LlmBatchResult.check_item]
+ * gives a failed item's error.
+ *
  * Returns: (transfer none) (nullable): item @index's response, or %NULL if
  *   it failed
  */
@@ -142,6 +147,8 @@ graphbit_llm_batch_result_get_response (GraphbitLlmBatchResult *self,
 /**
  * graphbit_llm_batch_result_get_n_failed:
  * @self: a #GraphbitLlmBatchResult
+ *
+ * Gets the number of items that failed; 0 means every item has a response.
  *
  * Returns: how many items failed
  */

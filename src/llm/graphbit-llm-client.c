@@ -202,6 +202,8 @@ graphbit_llm_client_new (GraphbitLlmConfig *config)
  * graphbit_llm_client_get_config:
  * @self: a #GraphbitLlmClient
  *
+ * Gets the configuration the client sends its requests with.
+ *
  * Returns: (transfer none): the client's configuration
  */
 GraphbitLlmConfig *
@@ -214,6 +216,8 @@ graphbit_llm_client_get_config (GraphbitLlmClient *self)
 /**
  * graphbit_llm_client_get_debug:
  * @self: a #GraphbitLlmClient
+ *
+ * Gets whether the client logs a line per request at debug level.
  *
  * Returns: whether per-request debug lines are logged for this client
  */
@@ -246,6 +250,8 @@ graphbit_llm_client_set_debug (GraphbitLlmClient *self,
 /**
  * graphbit_llm_client_get_attempt_timeout_ms:
  * @self: a #GraphbitLlmClient
+ *
+ * Gets the per-attempt timeout, in milliseconds.
  *
  * Returns: the per-attempt timeout in milliseconds, or 0 for the
  *   provider's default

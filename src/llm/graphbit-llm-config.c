@@ -211,6 +211,8 @@ graphbit_llm_config_ollama (const char  *model,
  * graphbit_llm_config_get_provider:
  * @self: a #GraphbitLlmConfig
  *
+ * Gets which provider's protocol the endpoint speaks.
+ *
  * Returns: the wire protocol of the endpoint
  */
 GraphbitLlmProvider
@@ -223,6 +225,9 @@ graphbit_llm_config_get_provider (GraphbitLlmConfig *self)
 /**
  * graphbit_llm_config_get_provider_name:
  * @self: a #GraphbitLlmConfig
+ *
+ * Gets the provider's short name, as Python's `LlmConfig.provider()` shows
+ * it.
  *
  * Returns: the provider's short name: "openai", "anthropic" or "ollama"
  */
@@ -237,6 +242,8 @@ graphbit_llm_config_get_provider_name (GraphbitLlmConfig *self)
  * graphbit_llm_config_get_model:
  * @self: a #GraphbitLlmConfig
  *
+ * Gets the model requests name, the default one if none was given.
+ *
  * Returns: the model name
  */
 const char *
@@ -250,6 +257,9 @@ graphbit_llm_config_get_model (GraphbitLlmConfig *self)
  * graphbit_llm_config_get_base_url:
  * @self: a #GraphbitLlmConfig
  *
+ * Gets the URL requests are sent under, as resolved from the argument, the
+ * provider's environment variable or the public endpoint.
+ *
  * Returns: the base URL, without a trailing slash
  */
 const char *
@@ -262,6 +272,9 @@ graphbit_llm_config_get_base_url (GraphbitLlmConfig *self)
 /**
  * graphbit_llm_config_has_api_key:
  * @self: a #GraphbitLlmConfig
+ *
+ * Gets whether an API key was given or found in the environment; the key
+ * itself is write-only.
  *
  * Returns: whether the configuration holds an API key (the key itself
  *   cannot be read back)

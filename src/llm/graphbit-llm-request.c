@@ -164,6 +164,8 @@ graphbit_llm_request_add_message_named (GraphbitLlmRequest  *self,
  * graphbit_llm_request_get_n_messages:
  * @self: a #GraphbitLlmRequest
  *
+ * Gets the number of messages in the conversation, system messages included.
+ *
  * Returns: the number of messages
  */
 guint
@@ -177,6 +179,8 @@ graphbit_llm_request_get_n_messages (GraphbitLlmRequest *self)
  * graphbit_llm_request_get_message_role:
  * @self: a #GraphbitLlmRequest
  * @index: a message index, below the number of messages
+ *
+ * Gets who speaks in one message of the conversation.
  *
  * Returns: the role of message @index
  */
@@ -193,6 +197,8 @@ graphbit_llm_request_get_message_role (GraphbitLlmRequest *self,
  * graphbit_llm_request_get_message_content:
  * @self: a #GraphbitLlmRequest
  * @index: a message index, below the number of messages
+ *
+ * Gets the text of one message of the conversation.
  *
  * Returns: the text of message @index
  */
@@ -226,6 +232,9 @@ graphbit_llm_request_set_max_tokens (GraphbitLlmRequest *self,
  * graphbit_llm_request_get_max_tokens:
  * @self: a #GraphbitLlmRequest
  *
+ * Gets the most tokens the answer may have, as set with
+ * [method@Graphbit.LlmRequest.set_max_tokens].
+ *
  * Returns: the token limit, or 0 if none was set
  */
 gint
@@ -256,6 +265,9 @@ graphbit_llm_request_set_temperature (GraphbitLlmRequest *self,
  * graphbit_llm_request_has_temperature:
  * @self: a #GraphbitLlmRequest
  *
+ * Gets whether a temperature was set; without one the provider's default
+ * applies.
+ *
  * Returns: whether a temperature was set
  */
 gboolean
@@ -268,6 +280,8 @@ graphbit_llm_request_has_temperature (GraphbitLlmRequest *self)
 /**
  * graphbit_llm_request_get_temperature:
  * @self: a #GraphbitLlmRequest
+ *
+ * Gets the sampling temperature, as set (it is never clamped).
  *
  * Returns: the temperature, meaningful only if
  *   [method@Graphbit.LlmRequest.has_temperature] says one was set

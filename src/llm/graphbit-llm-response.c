@@ -90,6 +90,8 @@ graphbit_llm_response_steal_content (GraphbitLlmResponse *self)
  * graphbit_llm_response_get_content:
  * @self: a #GraphbitLlmResponse
  *
+ * Gets the answer's text.
+ *
  * Returns: the generated text (empty, never %NULL, if there was none)
  */
 const char *
@@ -102,6 +104,8 @@ graphbit_llm_response_get_content (GraphbitLlmResponse *self)
 /**
  * graphbit_llm_response_get_finish_reason:
  * @self: a #GraphbitLlmResponse
+ *
+ * Gets why the provider stopped generating, %NULL if it did not say.
  *
  * Returns: (nullable): why generation stopped, in the provider's words
  *   ("stop", "length", "end_turn", ...)
@@ -117,6 +121,9 @@ graphbit_llm_response_get_finish_reason (GraphbitLlmResponse *self)
  * graphbit_llm_response_get_model:
  * @self: a #GraphbitLlmResponse
  *
+ * Gets the model that answered, which may be more precise than the
+ * configured name.
+ *
  * Returns: (nullable): the model that answered, as the provider named it
  */
 const char *
@@ -130,6 +137,8 @@ graphbit_llm_response_get_model (GraphbitLlmResponse *self)
  * graphbit_llm_response_get_id:
  * @self: a #GraphbitLlmResponse
  *
+ * Gets the provider's identifier of the response, %NULL if it gave none.
+ *
  * Returns: (nullable): the provider's id for this response
  */
 const char *
@@ -142,6 +151,8 @@ graphbit_llm_response_get_id (GraphbitLlmResponse *self)
 /**
  * graphbit_llm_response_get_prompt_tokens:
  * @self: a #GraphbitLlmResponse
+ *
+ * Gets the number of tokens the provider counted in the request.
  *
  * Returns: the tokens of the input, as the provider counted them (0 if not
  *   reported)
@@ -157,6 +168,8 @@ graphbit_llm_response_get_prompt_tokens (GraphbitLlmResponse *self)
  * graphbit_llm_response_get_completion_tokens:
  * @self: a #GraphbitLlmResponse
  *
+ * Gets the number of tokens the provider generated for the answer.
+ *
  * Returns: the tokens generated (0 if not reported)
  */
 guint
@@ -169,6 +182,8 @@ graphbit_llm_response_get_completion_tokens (GraphbitLlmResponse *self)
 /**
  * graphbit_llm_response_get_total_tokens:
  * @self: a #GraphbitLlmResponse
+ *
+ * Gets the number of tokens of the request and the answer together.
  *
  * Returns: prompt plus completion tokens (0 if not reported)
  */

@@ -839,6 +839,9 @@ graphbit_llm_stream_close (GraphbitLlmStream *self)
  * graphbit_llm_stream_is_finished:
  * @self: a #GraphbitLlmStream
  *
+ * Gets whether the whole answer arrived, up to the provider's end marker; a
+ * stream that failed or was closed is not finished.
+ *
  * Returns: whether the whole answer has arrived
  */
 gboolean

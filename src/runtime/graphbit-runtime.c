@@ -318,6 +318,9 @@ graphbit_runtime_check_can_block (const char  *operation,
 /**
  * graphbit_runtime_is_started:
  *
+ * Gets whether the runtime is running: started by graphbit_init() or first
+ * use, and not shut down since.
+ *
  * Returns: whether the runtime's threads are running
  */
 gboolean

@@ -394,6 +394,9 @@ graphbit_executor_execute (GraphbitExecutor  *self,
  * graphbit_executor_get_mode:
  * @self: a #GraphbitExecutor
  *
+ * Gets the execution mode, which sets the concurrency, retries and failure
+ * policy.
+ *
  * Returns: the execution mode
  */
 GraphbitExecutionMode
@@ -411,6 +414,9 @@ graphbit_executor_get_mode (GraphbitExecutor *self)
 /**
  * graphbit_executor_get_mode_name:
  * @self: a #GraphbitExecutor
+ *
+ * Gets the execution mode's name, as Python's
+ * `Executor.get_execution_mode()` shows it.
  *
  * Returns: "Balanced", "HighThroughput", "LowLatency" or "MemoryOptimized"
  */
@@ -497,6 +503,8 @@ graphbit_executor_configure (GraphbitExecutor  *self,
  * graphbit_executor_get_timeout_seconds:
  * @self: a #GraphbitExecutor
  *
+ * Gets the timeout that bounds each whole run, in seconds.
+ *
  * Returns: the overall timeout of a run, in seconds
  */
 gdouble
@@ -515,6 +523,9 @@ graphbit_executor_get_timeout_seconds (GraphbitExecutor *self)
  * graphbit_executor_get_max_retries:
  * @self: a #GraphbitExecutor
  *
+ * Gets how many times an agent node's failed LLM call is retried before the
+ * node fails.
+ *
  * Returns: how often a node's failed LLM call is retried
  */
 gint
@@ -532,6 +543,8 @@ graphbit_executor_get_max_retries (GraphbitExecutor *self)
 /**
  * graphbit_executor_get_metrics_enabled:
  * @self: a #GraphbitExecutor
+ *
+ * Gets whether runs are counted in [method@Graphbit.Executor.get_stats].
  *
  * Returns: whether runs are counted in the statistics
  */
@@ -570,6 +583,8 @@ concurrency_of (GraphbitExecutionMode mode)
  * graphbit_executor_get_concurrency:
  * @self: a #GraphbitExecutor
  *
+ * Gets the most nodes of one run the executor's mode runs at the same time.
+ *
  * Returns: how many nodes of a run may run at once, or 0 for every ready
  *   node (low latency)
  */
@@ -583,6 +598,8 @@ graphbit_executor_get_concurrency (GraphbitExecutor *self)
 /**
  * graphbit_executor_get_debug:
  * @self: a #GraphbitExecutor
+ *
+ * Gets whether runs log every node's start and end at debug level.
  *
  * Returns: whether runs log each node at debug level
  */

@@ -306,6 +306,8 @@ graphbit_node_delay (const char  *name,
  * graphbit_node_get_id:
  * @self: a #GraphbitNode
  *
+ * Gets the node's id, a random UUID chosen when the node was made.
+ *
  * Returns: the node's id (a UUID)
  */
 const char *
@@ -318,6 +320,8 @@ graphbit_node_get_id (GraphbitNode *self)
 /**
  * graphbit_node_get_name:
  * @self: a #GraphbitNode
+ *
+ * Gets the node's name, unique within a workflow.
  *
  * Returns: the node's name
  */
@@ -332,6 +336,8 @@ graphbit_node_get_name (GraphbitNode *self)
  * graphbit_node_get_kind:
  * @self: a #GraphbitNode
  *
+ * Gets the node's kind: agent, transform, condition or delay.
+ *
  * Returns: what the node does
  */
 GraphbitNodeKind
@@ -344,6 +350,9 @@ graphbit_node_get_kind (GraphbitNode *self)
 /**
  * graphbit_node_get_kind_name:
  * @self: a #GraphbitNode
+ *
+ * Gets the node's kind as a lowercase name, as Python's `Node.kind()` shows
+ * it.
  *
  * Returns: "agent", "transform", "condition" or "delay"
  */
@@ -358,6 +367,8 @@ graphbit_node_get_kind_name (GraphbitNode *self)
  * graphbit_node_get_prompt:
  * @self: a #GraphbitNode
  *
+ * Gets an agent node's prompt template, %NULL for other kinds of node.
+ *
  * Returns: (nullable): an agent's prompt template
  */
 const char *
@@ -370,6 +381,8 @@ graphbit_node_get_prompt (GraphbitNode *self)
 /**
  * graphbit_node_get_agent_id:
  * @self: a #GraphbitNode
+ *
+ * Gets an agent node's agent id, %NULL for other kinds of node.
  *
  * Returns: (nullable): an agent's id
  */
@@ -384,6 +397,8 @@ graphbit_node_get_agent_id (GraphbitNode *self)
  * graphbit_node_get_system_prompt:
  * @self: a #GraphbitNode
  *
+ * Gets an agent node's system prompt, %NULL if it has none.
+ *
  * Returns: (nullable): an agent's system prompt
  */
 const char *
@@ -397,6 +412,8 @@ graphbit_node_get_system_prompt (GraphbitNode *self)
  * graphbit_node_get_max_tokens:
  * @self: a #GraphbitNode
  *
+ * Gets the most tokens an agent node's answer may have.
+ *
  * Returns: an agent's token limit, or 0 for none
  */
 gint
@@ -409,6 +426,8 @@ graphbit_node_get_max_tokens (GraphbitNode *self)
 /**
  * graphbit_node_get_temperature:
  * @self: a #GraphbitNode
+ *
+ * Gets an agent node's sampling temperature.
  *
  * Returns: an agent's temperature, or NAN when unset
  */
@@ -429,6 +448,9 @@ graphbit_node_has_temperature (GraphbitNode *self)
  * graphbit_node_get_llm_config:
  * @self: a #GraphbitNode
  *
+ * Gets the provider configuration an agent node uses instead of the
+ * executor's.
+ *
  * Returns: (transfer none) (nullable): an agent's own provider, or %NULL
  *   when it uses the executor's
  */
@@ -443,6 +465,8 @@ graphbit_node_get_llm_config (GraphbitNode *self)
  * graphbit_node_get_transformation:
  * @self: a #GraphbitNode
  *
+ * Gets a transform node's transformation, %NULL for other kinds of node.
+ *
  * Returns: (nullable): a transform's transformation
  */
 const char *
@@ -456,6 +480,8 @@ graphbit_node_get_transformation (GraphbitNode *self)
  * graphbit_node_get_expression:
  * @self: a #GraphbitNode
  *
+ * Gets a condition node's expression, %NULL for other kinds of node.
+ *
  * Returns: (nullable): a condition's expression
  */
 const char *
@@ -468,6 +494,8 @@ graphbit_node_get_expression (GraphbitNode *self)
 /**
  * graphbit_node_get_delay_seconds:
  * @self: a #GraphbitNode
+ *
+ * Gets how long a delay node waits, in seconds.
  *
  * Returns: a delay's duration in seconds (0 for other kinds)
  */

@@ -82,6 +82,8 @@ graphbit_workflow_new (const char *name)
  * graphbit_workflow_get_name:
  * @self: a #GraphbitWorkflow
  *
+ * Gets the name the workflow was created with.
+ *
  * Returns: the workflow's name
  */
 const char *
@@ -306,6 +308,8 @@ graphbit_workflow_validate (GraphbitWorkflow  *self,
  * graphbit_workflow_get_node_count:
  * @self: a #GraphbitWorkflow
  *
+ * Gets the number of nodes added to the workflow.
+ *
  * Returns: the number of nodes
  */
 guint
@@ -318,6 +322,9 @@ graphbit_workflow_get_node_count (GraphbitWorkflow *self)
 /**
  * graphbit_workflow_get_edge_count:
  * @self: a #GraphbitWorkflow
+ *
+ * Gets the number of edges added with [method@Graphbit.Workflow.connect] or
+ * [method@Graphbit.Workflow.connect_when].
  *
  * Returns: the number of edges
  */
@@ -332,6 +339,8 @@ graphbit_workflow_get_edge_count (GraphbitWorkflow *self)
  * graphbit_workflow_get_node:
  * @self: a #GraphbitWorkflow
  * @name_or_id: a node's name or id
+ *
+ * Looks a node up by its name or its id.
  *
  * Returns: (transfer none) (nullable): the node, or %NULL if there is none
  */
@@ -351,6 +360,8 @@ graphbit_workflow_get_node (GraphbitWorkflow *self,
 /**
  * graphbit_workflow_get_nodes:
  * @self: a #GraphbitWorkflow
+ *
+ * Gets every node of the workflow.
  *
  * Returns: (transfer container) (element-type GraphbitNode): the nodes, in
  *   the order they were added
