@@ -22,6 +22,7 @@
 #include <libsoup/soup.h>
 
 #include "graphbit.h"
+#include "bench-common.h"
 #include "mock-server.h"
 
 static MockServer *mock;
@@ -32,34 +33,6 @@ typedef struct
   char *url;
   guint pending;
 } RawRun;
-
-static GBytes *
-chat_body (const char *prompt)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  gsize len;
-  char *text;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "model");
-  json_builder_add_string_value (builder, "gpt-4o-mini");
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "role");
-  json_builder_add_string_value (builder, "user");
-  json_builder_set_member_name (builder, "content");
-  json_builder_add_string_value (builder, prompt);
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &len);
-  return g_bytes_new_take (text, len);
-}
 
 static void
 on_raw_done (GObject      *source,
@@ -83,7 +56,7 @@ raw_stage (RawRun     *run,
   for (guint i = 0; i < count; i++)
     {
       g_autoptr(SoupMessage) msg = soup_message_new ("POST", run->url);
-      g_autoptr(GBytes) body = chat_body (prompt);
+      g_autoptr(GBytes) body = bench_chat_body (prompt, FALSE);
 
       /* Without IDEMPOTENT, libsoup opens a connection per POST. */
       soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
