@@ -347,6 +347,7 @@ graphbit_llm_client_mark_warm (GraphbitLlmClient *self)
 typedef struct
 {
   GraphbitLlmRequest *request;
+  SoupMessage *prepared;             /* built when checked; the first attempt sends it */
   GraphbitCallReader reader;
   GraphbitLlmResponse *response;     /* the successful attempt's */
 } Completion;
@@ -355,6 +356,7 @@ static void
 completion_free (Completion *completion)
 {
   g_clear_object (&completion->request);
+  g_clear_object (&completion->prepared);
   g_clear_object (&completion->response);
   g_free (completion);
 }
@@ -392,8 +394,11 @@ completion_attempt (GraphbitCall *call,
   GError *error = NULL;
   SoupMessage *msg;
 
-  /* A message is sent once: every attempt gets a fresh one. */
-  msg = self->codec->build_request (self->config, completion->request, FALSE, &error);
+  /* A message is sent once: a retry gets a fresh one. */
+  if (completion->prepared != NULL)
+    msg = g_steal_pointer (&completion->prepared);
+  else
+    msg = self->codec->build_request (self->config, completion->request, FALSE, &error);
   graphbit_call_send_json (call, msg, error, &completion->reader, timeout_ms);
 }
 
@@ -489,7 +494,6 @@ start_completion (GraphbitLlmClient   *self,
   GTask *task;
   Completion *completion;
   GError *error = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GraphbitCall) call = NULL;
 
   task = g_task_new (self, cancellable, callback, user_data);
@@ -505,8 +509,8 @@ start_completion (GraphbitLlmClient   *self,
   g_task_set_task_data (task, completion, (GDestroyNotify) completion_free);
 
   /* Bad arguments are refused here, before the call counts as a request. */
-  msg = prepare_message (self, request, FALSE, &completion->reader.options, &error);
-  if (msg == NULL)
+  completion->prepared = prepare_message (self, request, FALSE, &completion->reader.options, &error);
+  if (completion->prepared == NULL)
     {
       g_task_return_error (task, error);
       g_object_unref (task);

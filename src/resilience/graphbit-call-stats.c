@@ -31,7 +31,7 @@ struct _GraphbitCallStats
   gint64 total_duration_us;   /* of every call, failures included */
   guint64 prompt_tokens;
   guint64 completion_tokens;
-  gint64 latencies[LATENCY_WINDOW];
+  gint64 *latencies;          /* LATENCY_WINDOW, made by the first call: idle clients stay small */
   guint n_latencies;
   guint next_latency;
 };
@@ -50,6 +50,7 @@ void
 graphbit_call_stats_free (GraphbitCallStats *stats)
 {
   g_mutex_clear (&stats->mutex);
+  g_free (stats->latencies);
   g_free (stats);
 }
 
@@ -71,6 +72,8 @@ graphbit_call_stats_record (GraphbitCallStats   *stats,
   stats->total_duration_us += duration_us;
   stats->prompt_tokens += prompt_tokens;
   stats->completion_tokens += completion_tokens;
+  if (stats->latencies == NULL)
+    stats->latencies = g_new (gint64, LATENCY_WINDOW);
   stats->latencies[stats->next_latency] = duration_us;
   stats->next_latency = (stats->next_latency + 1) % LATENCY_WINDOW;
   stats->n_latencies = MIN (stats->n_latencies + 1, LATENCY_WINDOW);
@@ -141,7 +144,8 @@ graphbit_call_stats_snapshot (GraphbitCallStats *stats,
   completion_tokens = stats->completion_tokens;
   created_at = stats->created_at;
   n = stats->n_latencies;
-  memcpy (sorted, stats->latencies, n * sizeof (gint64));
+  if (n > 0)
+    memcpy (sorted, stats->latencies, n * sizeof (gint64));
   g_mutex_unlock (&stats->mutex);
 
   qsort (sorted, n, sizeof (gint64), compare_gint64);

@@ -251,6 +251,17 @@ graphbit_runtime_ensure_started (GError **error)
   return ok;
 }
 
+/* Whether @worker is one of the running runtime's (not one being stopped
+ * by a shutdown, nor one of a runtime that was restarted since). */
+static gboolean
+worker_is_running_locked (GraphbitWorker *worker)
+{
+  for (guint i = 0; i < runtime.workers->len; i++)
+    if (g_ptr_array_index (runtime.workers, i) == worker)
+      return TRUE;
+  return FALSE;
+}
+
 GraphbitWorker *
 graphbit_runtime_acquire_worker (GError **error)
 {
@@ -261,8 +272,15 @@ graphbit_runtime_acquire_worker (GError **error)
     g_propagate_error (error, shutting_down_error ());
   else if (runtime.state == RUNTIME_RUNNING || start_locked (error))
     {
-      worker = g_ptr_array_index (runtime.workers, runtime.next_worker);
-      runtime.next_worker = (runtime.next_worker + 1) % runtime.workers->len;
+      /* Work started on a worker (a workflow's node, a batch item, a
+       * retry) stays there: handing it to another thread and its result
+       * back costs more than the request itself on loopback. */
+      worker = graphbit_worker_get_current ();
+      if (worker == NULL || !worker_is_running_locked (worker))
+        {
+          worker = g_ptr_array_index (runtime.workers, runtime.next_worker);
+          runtime.next_worker = (runtime.next_worker + 1) % runtime.workers->len;
+        }
       graphbit_worker_ref (worker);
       graphbit_worker_begin_operation (worker);
     }
