@@ -16,6 +16,7 @@
 #include "graphbit-http-cork-private.h"
 #include "graphbit-error-private.h"
 #include "runtime/graphbit-runtime-private.h"
+#include "runtime/graphbit-session-pool-private.h"
 
 struct _GraphbitHttpExchange
 {
@@ -30,6 +31,7 @@ struct _GraphbitHttpExchange
   gboolean timed_out;
   gboolean tracked;
   gboolean ended;
+  GraphbitSessionShard *shard;   /* the session it is sent on, from begin() to end() */
 };
 
 static void
@@ -195,7 +197,8 @@ graphbit_http_exchange_begin (GraphbitHttpExchange  *exchange,
   if (!exchange->tracked && !exchange->ended)
     {
       graphbit_worker_track (exchange->worker, exchange->cancellable);
-      graphbit_http_cork_message (exchange->msg, graphbit_worker_get_connection_sockets (exchange->worker));
+      exchange->shard = graphbit_session_pool_take (graphbit_worker_get_session_pool (exchange->worker));
+      graphbit_http_cork_message (exchange->msg, graphbit_session_shard_get_sockets (exchange->shard));
       exchange->tracked = TRUE;
     }
   if (exchange->ended || graphbit_worker_is_stopping (exchange->worker)
@@ -210,7 +213,8 @@ graphbit_http_exchange_begin (GraphbitHttpExchange  *exchange,
 SoupSession *
 graphbit_http_exchange_get_session (GraphbitHttpExchange *exchange)
 {
-  return graphbit_worker_get_session (exchange->worker);
+  g_assert (exchange->shard != NULL);   /* begin() took it */
+  return graphbit_session_shard_get_session (exchange->shard);
 }
 
 GCancellable *
@@ -295,5 +299,8 @@ graphbit_http_exchange_end (GraphbitHttpExchange *exchange)
   graphbit_http_exchange_disarm_timeout (exchange);
   if (exchange->tracked)
     graphbit_worker_untrack (exchange->worker, exchange->cancellable);
+  if (exchange->shard != NULL)
+    graphbit_session_pool_release (graphbit_worker_get_session_pool (exchange->worker),
+                                   g_steal_pointer (&exchange->shard));
   graphbit_worker_end_operation (exchange->worker);
 }

@@ -38,10 +38,8 @@ void            graphbit_worker_begin_operation  (GraphbitWorker     *worker);
 void            graphbit_worker_end_operation    (GraphbitWorker     *worker);
 
 /* Worker thread only. */
-SoupSession    *graphbit_worker_get_session      (GraphbitWorker     *worker);
+struct _GraphbitSessionPool *graphbit_worker_get_session_pool (GraphbitWorker *worker);
 gboolean        graphbit_worker_is_stopping      (GraphbitWorker     *worker);
-/* Connection id → socket of this worker's session (see graphbit-http-cork). */
-struct _GraphbitConnectionSockets *graphbit_worker_get_connection_sockets (GraphbitWorker *worker);
 void            graphbit_worker_track            (GraphbitWorker     *worker,
                                                   GCancellable       *cancellable);
 void            graphbit_worker_untrack          (GraphbitWorker     *worker,

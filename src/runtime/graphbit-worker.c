@@ -3,9 +3,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Each worker thread runs its own GMainContext (pushed as thread-default)
- * and owns one SoupSession, created on first use in that thread: libsoup
- * wants a session used from the thread that created it, and all of a
- * message's I/O to happen in the thread that started it. Operations are
+ * and owns its SoupSessions (a pool, see graphbit-session-pool), created
+ * on first use in that thread: libsoup wants a session used from the
+ * thread that created it, and all of a message's I/O to happen in the
+ * thread that started it. Operations are
  * handed to the worker with graphbit_worker_invoke() and complete their
  * GTask from here; GTask delivers the result in the caller's context.
  *
@@ -19,7 +20,7 @@
 
 #include "graphbit-worker-private.h"
 #include "graphbit-log-private.h"
-#include "http/graphbit-http-cork-private.h"
+#include "graphbit-session-pool-private.h"
 
 struct _GraphbitWorker
 {
@@ -35,8 +36,7 @@ struct _GraphbitWorker
   gint in_flight;
 
   /* Worker thread only. */
-  SoupSession *session;
-  GraphbitConnectionSockets *connection_sockets;
+  GraphbitSessionPool *sessions;
   GHashTable *tracked;   /* GCancellable* set */
   gboolean stopping;
 };
@@ -100,12 +100,11 @@ worker_thread_main (void *user_data)
   GRAPHBIT_DEBUG ("I/O worker %u started", worker->index);
   g_main_loop_run (worker->loop);
 
-  /* Free the session in the thread that used it, then let the sources it
-   * leaves behind (connection closures) run before the context goes. */
-  g_clear_object (&worker->session);
+  /* Free the sessions in the thread that used them, then let the sources
+   * they leave behind (connection closures) run before the context goes. */
+  g_clear_pointer (&worker->sessions, graphbit_session_pool_free);
   while (g_main_context_pending (worker->context))
     g_main_context_iteration (worker->context, FALSE);
-  g_clear_pointer (&worker->connection_sockets, graphbit_connection_sockets_free);
 
   g_main_context_pop_thread_default (worker->context);
   g_private_set (&current_worker, NULL);
@@ -162,7 +161,7 @@ graphbit_worker_unref (GraphbitWorker *worker)
   if (!g_atomic_ref_count_dec (&worker->ref_count))
     return;
 
-  g_assert (worker->session == NULL);
+  g_assert (worker->sessions == NULL);
   g_clear_pointer (&worker->tracked, g_hash_table_unref);
   g_clear_pointer (&worker->loop, g_main_loop_unref);
   g_clear_pointer (&worker->context, g_main_context_unref);
@@ -214,34 +213,14 @@ graphbit_worker_end_operation (GraphbitWorker *worker)
     g_main_loop_quit (worker->loop);
 }
 
-SoupSession *
-graphbit_worker_get_session (GraphbitWorker *worker)
+GraphbitSessionPool *
+graphbit_worker_get_session_pool (GraphbitWorker *worker)
 {
   g_assert (graphbit_worker_is_current (worker));
 
-  if (worker->session == NULL)
-    {
-      /* libsoup's defaults are 2 connections per host and a 60 s inactivity
-       * timeout; graphbit queues requests itself and enforces its own
-       * deadlines, so lift both. */
-      worker->session = soup_session_new_with_options ("max-conns", 1024,
-                                                       "max-conns-per-host", 256,
-                                                       "timeout", 0,
-                                                       "idle-timeout", 60,
-                                                       "user-agent", "graphbit/" PACKAGE_VERSION " ",
-                                                       NULL);
-    }
-  return worker->session;
-}
-
-GraphbitConnectionSockets *
-graphbit_worker_get_connection_sockets (GraphbitWorker *worker)
-{
-  g_assert (graphbit_worker_is_current (worker));
-
-  if (worker->connection_sockets == NULL)
-    worker->connection_sockets = graphbit_connection_sockets_new ();
-  return worker->connection_sockets;
+  if (worker->sessions == NULL)
+    worker->sessions = graphbit_session_pool_new ();
+  return worker->sessions;
 }
 
 gboolean
