@@ -2,11 +2,14 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The stream is pull-based: nothing is read from the network until the
- * consumer asks for the next chunk, so a slow consumer slows the
+ * The first next() sends the request; from then on the worker reads
+ * ahead, decoding text into a buffer while the consumer is busy, up to
+ * READ_AHEAD_MAX bytes, then stops reading, so a slow consumer slows the
  * provider down (TCP backpressure) instead of buffering without bound.
- * Each next() returns all the text decoded from one network read (one
- * or more tokens), which keeps the per-chunk cost low for bindings.
+ * Each next() returns all the text buffered by then (at least one
+ * network read's worth), so a fast provider and a busy consumer (a
+ * binding's event loop) cost one hand-over per batch of tokens, not per
+ * token.
  *
  * A stream is one logical call (resilience/graphbit-call.c): the first next()
  * starts it, through the client's rate limits and circuit breaker. An
@@ -36,6 +39,8 @@
 
 /* How much is read from the network at a time. */
 #define READ_SIZE 16384
+/* Decoded text buffered for the consumer before reading stops. */
+#define READ_AHEAD_MAX (64 * 1024)
 /* An error body (non-2xx) is kept up to this size. */
 #define MAX_ERROR_BODY (1024 * 1024)
 
@@ -64,6 +69,7 @@ typedef struct
   GraphbitHttpExchange *exchange;
   GInputStream *body;
   gboolean at_eof;
+  gboolean reading;                   /* a read is in flight */
   GraphbitSseDecoder *sse;
   GraphbitNdjsonDecoder *ndjson;
   GByteArray *whole_body;             /* error body, or a non-streamed JSON answer */
@@ -75,7 +81,7 @@ typedef struct
   /* The answer: only the thread currently running the stream touches it. */
   CoreState state;
   GraphbitStreamAccumulator acc;
-  gboolean delivered_text;            /* text has reached the consumer */
+  gboolean committed_text;            /* this attempt decoded text: a failure is final now */
   GError *failure;
   NextOp *pending;                    /* the next() waiting for text */
 
@@ -104,6 +110,7 @@ struct _NextOp
 };
 
 static void core_read (StreamCore *core);
+static void core_pull (StreamCore *core);
 static void attempt_failed (StreamCore *core,
                             GError     *error,
                             guint       status);
@@ -231,22 +238,32 @@ core_answer (StreamCore *core,
   next_op_free (op);
 }
 
-/* Hands over the text decoded so far, if any. */
+/* Hands the text buffered so far to the waiting next(), if both exist. */
 static gboolean
 core_deliver_pending_text (StreamCore *core)
 {
   GString *delta = core->acc.delta;
   char *text;
 
-  if (delta->len == 0)
+  if (delta->len == 0 || core->pending == NULL)
     return FALSE;
   text = g_strndup (delta->str, delta->len);
   g_string_truncate (delta, 0);
-  core->delivered_text = TRUE;
   core_answer (core, text, NULL);
-  if (core->state == CORE_ACTIVE && core->body != NULL)
-    watch_idle (core);
   return TRUE;
+}
+
+/* Reads on while the buffer has room; past that, waits for the consumer
+ * (and watches for an abort meanwhile). */
+static void
+core_read_ahead (StreamCore *core)
+{
+  if (core->state != CORE_ACTIVE || core->body == NULL || core->at_eof || core->reading)
+    return;
+  if (core->acc.delta->len < READ_AHEAD_MAX)
+    core_read (core);
+  else
+    watch_idle (core);
 }
 
 /* The current attempt failed with @error (taken). Before any text reached
@@ -268,8 +285,8 @@ attempt_failed (StreamCore *core,
   failure.status = status;
   failure.headers = headers;
   failure.body = body;
-  failure.response_started = core->delivered_text;
-  if (core->delivered_text)
+  failure.response_started = core->committed_text;
+  if (core->committed_text)
     graphbit_call_end_with_error (core->call, g_error_copy (error));
   else
     graphbit_call_attempt_failed (core->call, &failure);
@@ -388,6 +405,7 @@ on_read (GObject      *source,
   GError *error = NULL;
   gssize n;
 
+  core->reading = FALSE;
   graphbit_http_exchange_disarm_timeout (core->exchange);
   n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &read_error);
   if (n < 0)
@@ -424,8 +442,13 @@ on_read (GObject      *source,
     }
   else if (!core_feed (core, (const char *) core->buffer, n, &error))
     attempt_failed (core, error, 0);
-  else if (!core_deliver_pending_text (core))
-    core_read (core);
+  else
+    {
+      if (core->acc.delta->len > 0)
+        core->committed_text = TRUE;
+      core_deliver_pending_text (core);
+      core_read_ahead (core);
+    }
   core_unref (core);
 }
 
@@ -434,6 +457,8 @@ on_read (GObject      *source,
 static void
 core_read (StreamCore *core)
 {
+  unwatch_idle (core);
+  core->reading = TRUE;
   graphbit_http_exchange_arm_timeout (core->exchange);
   g_input_stream_read_async (core->body, core->buffer, sizeof core->buffer, G_PRIORITY_DEFAULT,
                              graphbit_http_exchange_get_cancellable (core->exchange), on_read, core_ref (core));
@@ -565,13 +590,15 @@ stream_done (GraphbitCall *call,
     {
       core->state = CORE_FINISHED;
       g_atomic_int_set (&core->finished, TRUE);
-      if (!core_deliver_pending_text (core))
-        core_answer (core, NULL, NULL);
-      return;
     }
-  core->state = CORE_FAILED;
-  core->failure = error;
-  core_answer (core, NULL, g_error_copy (error));
+  else
+    {
+      core->state = CORE_FAILED;
+      core->failure = error;
+    }
+  /* A waiting next() gets the buffered text first, then the end. */
+  if (core->pending != NULL)
+    core_pull (core);
 }
 
 /* One next(), on the thread that runs the stream now. */
@@ -581,18 +608,22 @@ core_pull (StreamCore *core)
   switch (core->state)
     {
     case CORE_ACTIVE:
-      unwatch_idle (core);
       if (core->body == NULL)
-        /* Aborted while idle: the failure is on its way to stream_done(). */
+        /* Between attempts (a retry wait), or aborted while idle: the
+         * attempt, or the failure, is on its way. */
         return;
-      if (!core_deliver_pending_text (core))
-        core_read (core);
+      /* Buffered text at once; else the read in flight answers. The
+       * consumer made room, so reading goes on if it had stopped. */
+      core_deliver_pending_text (core);
+      core_read_ahead (core);
       return;
     case CORE_FINISHED:
-      core_answer (core, NULL, NULL);
+      if (!core_deliver_pending_text (core))
+        core_answer (core, NULL, NULL);
       return;
     case CORE_FAILED:
-      core_answer (core, NULL, g_error_copy (core->failure));
+      if (!core_deliver_pending_text (core))
+        core_answer (core, NULL, g_error_copy (core->failure));
       return;
     case CORE_NEW:
     default:
