@@ -17,7 +17,6 @@ around it.
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import os
 import threading
@@ -115,6 +114,8 @@ def run_async(start: Start, finish: Finish) -> "asyncio.Future[Any]":
     Must be called with a running event loop. Cancelling the future cancels
     the C operation (and aborts its HTTP exchange).
     """
+    import asyncio  # here, not at import time: most programs never need it (25 ms)
+
     loop = asyncio.get_running_loop()
     future = loop.create_future()
     cancellable = Gio.Cancellable()
