@@ -209,22 +209,15 @@ next_op_free (NextOp *op)
   g_free (op);
 }
 
-/* Answers the pending next() with @text (taken; NULL at the end) or with
- * @error (taken). */
+/* Answers @op with @text (taken; NULL at the end) or with @error (taken). */
 static void
-core_answer (StreamCore *core,
-             char       *text,
-             GError     *error)
+answer_op (StreamCore *core,
+           NextOp     *op,
+           char       *text,
+           GError     *error)
 {
-  NextOp *op = g_steal_pointer (&core->pending);
   GTask *task;
 
-  if (op == NULL)
-    {
-      g_free (text);
-      g_clear_error (&error);
-      return;
-    }
   if (op->cancel_handler != 0)
     g_cancellable_disconnect (op->cancellable, op->cancel_handler);
   task = g_steal_pointer (&op->task);
@@ -238,19 +231,50 @@ core_answer (StreamCore *core,
   next_op_free (op);
 }
 
-/* Hands the text buffered so far to the waiting next(), if both exist. */
+/* The waiting next(), taken by exactly one thread: once the stream has
+ * ended, the consumer's thread and the worker may both try to answer it. */
+static NextOp *
+claim_pending (StreamCore *core)
+{
+  return g_atomic_pointer_exchange (&core->pending, NULL);
+}
+
+/* Worker thread, while the stream runs: hands the text buffered so far to
+ * the waiting next(), if both exist. */
 static gboolean
 core_deliver_pending_text (StreamCore *core)
 {
   GString *delta = core->acc.delta;
+  NextOp *op;
   char *text;
 
-  if (delta->len == 0 || core->pending == NULL)
+  if (delta->len == 0 || g_atomic_pointer_get (&core->pending) == NULL || (op = claim_pending (core)) == NULL)
     return FALSE;
   text = g_strndup (delta->str, delta->len);
   g_string_truncate (delta, 0);
-  core_answer (core, text, NULL);
+  answer_op (core, op, text, NULL);
   return TRUE;
+}
+
+/* Once the stream has ended (any thread): the waiting next() gets the
+ * text still buffered, else the end, or the failure. */
+static void
+core_answer_ended (StreamCore *core)
+{
+  NextOp *op = claim_pending (core);
+  GString *delta = core->acc.delta;
+
+  if (op == NULL)
+    return;
+  if (delta->len > 0)
+    {
+      char *text = g_strndup (delta->str, delta->len);
+
+      g_string_truncate (delta, 0);
+      answer_op (core, op, text, NULL);
+    }
+  else
+    answer_op (core, op, NULL, core->state == CORE_FAILED ? g_error_copy (core->failure) : NULL);
 }
 
 /* Reads on while the buffer has room; past that, waits for the consumer
@@ -586,26 +610,23 @@ stream_done (GraphbitCall *call,
                           core->codec->name, error == NULL ? "finished" : error->message,
                           core->acc.content->len);
 
+  /* Published with a barrier: next() on the consumer's thread reads the
+   * state, then the failure and the buffered text. */
   if (error == NULL)
-    {
-      core->state = CORE_FINISHED;
-      g_atomic_int_set (&core->finished, TRUE);
-    }
+    g_atomic_int_set (&core->finished, TRUE);
   else
-    {
-      core->state = CORE_FAILED;
-      core->failure = error;
-    }
+    core->failure = error;
+  g_atomic_int_set ((gint *) &core->state, error == NULL ? CORE_FINISHED : CORE_FAILED);
   /* A waiting next() gets the buffered text first, then the end. */
-  if (core->pending != NULL)
-    core_pull (core);
+  if (g_atomic_pointer_get (&core->pending) != NULL)
+    core_answer_ended (core);
 }
 
 /* One next(), on the thread that runs the stream now. */
 static void
 core_pull (StreamCore *core)
 {
-  switch (core->state)
+  switch ((CoreState) g_atomic_int_get ((gint *) &core->state))
     {
     case CORE_ACTIVE:
       if (core->body == NULL)
@@ -618,12 +639,8 @@ core_pull (StreamCore *core)
       core_read_ahead (core);
       return;
     case CORE_FINISHED:
-      if (!core_deliver_pending_text (core))
-        core_answer (core, NULL, NULL);
-      return;
     case CORE_FAILED:
-      if (!core_deliver_pending_text (core))
-        core_answer (core, NULL, g_error_copy (core->failure));
+      core_answer_ended (core);
       return;
     case CORE_NEW:
     default:
@@ -741,6 +758,7 @@ graphbit_llm_stream_next_async (GraphbitLlmStream   *self,
 {
   StreamCore *core;
   g_autoptr(GTask) task = NULL;
+  gboolean starting;
   NextOp *op;
 
   g_return_if_fail (GRAPHBIT_IS_LLM_STREAM (self));
@@ -762,23 +780,27 @@ graphbit_llm_stream_next_async (GraphbitLlmStream   *self,
   op->core = core_ref (core);
   op->task = g_steal_pointer (&task);
   op->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  core->pending = op;
 
-  if (core->state == CORE_NEW)
+  starting = core->state == CORE_NEW;
+  if (starting)
     {
       /* The first next(): the call starts, and its first attempt sends. */
       core->state = CORE_ACTIVE;
       core->call = graphbit_call_new (graphbit_llm_client_get_call_host (core->client), "stream", NULL,
                                       stream_attempt, stream_done, core);
-      if (cancellable != NULL)
-        op->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_next_cancelled), core, NULL);
+    }
+  /* The op is complete before it is published: from then on the worker,
+   * reading ahead, may answer it at any moment. */
+  if (cancellable != NULL && core->call != NULL)
+    op->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_next_cancelled), core, NULL);
+  g_atomic_pointer_set (&core->pending, op);
+
+  if (starting)
+    {
       graphbit_call_start (core->call);
       return;
     }
-
-  if (cancellable != NULL && core->call != NULL)
-    op->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_next_cancelled), core, NULL);
-  if (core->exchange != NULL && core->state == CORE_ACTIVE)
+  if (core->exchange != NULL && g_atomic_int_get ((gint *) &core->state) == CORE_ACTIVE)
     graphbit_http_exchange_invoke (core->exchange, pull_on_worker, core_ref (core), (GDestroyNotify) core_unref);
   else
     core_pull (core);
