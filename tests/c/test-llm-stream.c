@@ -73,6 +73,39 @@ read_all (GraphbitLlmStream  *stream,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* The worker reads ahead while the consumer is between next() calls, so
+ * a next() can be answered the moment it is made; each here carries a
+ * cancellable, whose handler is connected before the next() is published
+ * and disconnected when it is answered. Under the sanitizers this walks
+ * that path thousands of times (the race it once had showed up in about
+ * one Python streaming run in ten, through the dispatch thread). */
+static void
+test_read_ahead_with_cancellables (void)
+{
+  g_autoptr(GraphbitLlmClient) client = new_client ("openai");
+
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new ("x mock:tokens=40");
+      g_autoptr(GraphbitLlmStream) stream = graphbit_llm_client_stream (client, request, NULL);
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(GError) error = NULL;
+
+      for (;;)
+        {
+          g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+          g_autofree char *chunk = graphbit_llm_stream_next (stream, cancellable, &error);
+
+          g_assert_no_error (error);
+          if (chunk == NULL)
+            break;
+          g_string_append (text, chunk);
+        }
+      g_assert_true (g_str_has_prefix (text->str, "tok1 tok2 "));
+      g_assert_true (g_str_has_suffix (text->str, " tok40"));
+    }
+}
+
 static void
 test_every_provider_streams (gconstpointer data)
 {
@@ -326,6 +359,7 @@ main (int    argc,
       g_test_add_data_func (path, fixtures[i], test_fixture_split_in_bytes);
     }
   g_test_add_func ("/stream/close-mid-stream", test_closing_mid_stream);
+  g_test_add_func ("/stream/read-ahead-with-cancellables", test_read_ahead_with_cancellables);
   g_test_add_func ("/stream/drop-unread", test_dropping_an_unread_stream_sends_nothing);
   g_test_add_func ("/stream/cancel-next", test_cancelling_next);
   g_test_add_func ("/stream/errors", test_errors_before_inside_and_cut);
