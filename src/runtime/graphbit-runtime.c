@@ -193,11 +193,11 @@ start_locked (GError **error)
   if (g_once_init_enter (&fork_handler_registered))
     {
       pthread_atfork (NULL, NULL, forget_runtime_in_child);
-      /* GIO loads its modules (proxy resolver, TLS backend) on first use,
-       * under a global lock: done here once, before the workers exist, not
-       * by the first connection of every worker at once. */
+      /* GIO loads its proxy resolver module on first use, under a global
+       * lock: done here once, before the workers exist, not by the first
+       * connection of every worker at once. (The TLS backend, which only
+       * https needs and which costs 2 MB, stays lazy.) */
       g_proxy_resolver_get_default ();
-      g_tls_backend_get_default ();
       g_once_init_leave (&fork_handler_registered, 1);
     }
 
