@@ -9,6 +9,7 @@ PACKAGES="
   gobject-introspection libgirepository1.0-dev gir1.2-soup-3.0 gir1.2-json-1.0
   python3 python3-gi python3-pytest python3-mypy
   gjs valac gi-docgen
+  valgrind
 "
 
 missing=""

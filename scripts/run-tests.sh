@@ -1,8 +1,11 @@
 #!/bin/sh
 # The whole test suite: installs what is missing, builds, runs every test
 # (C, Python, GJS, Vala, examples) against the local mock provider, then
-# checks that an installed graphbit works from C, Python, GJS and Vala. The
-# API reference is built too, so a documentation warning fails the suite.
+# checks that an installed graphbit works from C, Python, GJS and Vala, and
+# runs the C and Python tests again under ASan + UBSan and the C tests
+# under valgrind (scripts/run-sanitizers.sh; GRAPHBIT_SKIP_SANITIZERS=1
+# skips that for a quick local run). The API reference is built too, so a
+# documentation warning fails the suite.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -10,3 +13,6 @@ scripts/install-deps.sh
 scripts/build.sh -Ddocs=true
 meson test -C _build --print-errorlogs
 scripts/check-install.sh
+if [ -z "${GRAPHBIT_SKIP_SANITIZERS:-}" ]; then
+  scripts/run-sanitizers.sh
+fi

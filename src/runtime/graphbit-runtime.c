@@ -173,6 +173,12 @@ graphbit_configure_runtime (guint    worker_threads,
 static void
 forget_runtime_in_child (void)
 {
+  /* The parent's workers and pool cannot be freed here (their threads and
+   * locks are not in this process); they stay referenced, not leaked. */
+  static gpointer volatile abandoned[2];
+
+  abandoned[0] = runtime.workers;
+  abandoned[1] = runtime.pool;
   g_mutex_init (&runtime.mutex);
   g_cond_init (&runtime.state_changed);
   runtime.state = RUNTIME_STOPPED;
