@@ -52,6 +52,7 @@ struct _GraphbitCall
   guint attempt_number;               /* 1 for the first attempt */
   guint loading_attempts;             /* attempts the model was loading: free */
   gint64 loading_waited_us;
+  GError *loading_error;              /* the last "model loading" answer */
   gboolean breaker_allowed;           /* the current attempt was let through */
   gint state;                         /* CallState, atomic */
 };
@@ -69,6 +70,7 @@ call_clear (GraphbitCall *call)
   g_clear_object (&call->cancellable);
   g_clear_object (&call->caller_cancellable);
   g_clear_object (&call->owner);
+  g_clear_error (&call->loading_error);
 }
 
 GraphbitCall *
@@ -318,7 +320,10 @@ call_attempt (GraphbitCall *call)
 
       if (left_ms <= 0)
         {
-          call_finish (call, deadline_error (call), 0, 0);
+          /* Still loading when time ran out: that answer says more (and
+           * carries the provider's estimate) than "deadline passed". */
+          call_finish (call, call->loading_error != NULL ? g_steal_pointer (&call->loading_error)
+                                                          : deadline_error (call), 0, 0);
           return;
         }
       timeout_ms = timeout_ms == 0 ? (guint) left_ms : MIN (timeout_ms, (guint) left_ms);
@@ -395,6 +400,8 @@ wait_for_loading (GraphbitCall                 *call,
 
   call->loading_waited_us += delay;
   call->loading_attempts++;
+  g_clear_error (&call->loading_error);
+  call->loading_error = g_error_copy (failure->error);
   GRAPHBIT_DEBUG ("%s %s: the model is loading (attempt %u); trying again in %.0f ms",
                   call->provider, call->operation, call->attempt_number, delay / 1000.0);
   graphbit_call_stats_record_retry (call->host->stats);

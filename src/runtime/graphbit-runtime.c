@@ -170,15 +170,15 @@ graphbit_configure_runtime (guint    worker_threads,
  * are gone. Forget them (their memory is lost, once) and let the next use
  * start a fresh runtime, instead of handing work to threads that are not
  * there. The mutex is re-initialised: another thread may have held it. */
+/* The parent's workers and pool cannot be freed in a forked child (their
+ * threads and locks are not in it); they stay referenced, not leaked. */
+static gpointer volatile abandoned_in_child[2];
+
 static void
 forget_runtime_in_child (void)
 {
-  /* The parent's workers and pool cannot be freed here (their threads and
-   * locks are not in this process); they stay referenced, not leaked. */
-  static gpointer volatile abandoned[2];
-
-  abandoned[0] = runtime.workers;
-  abandoned[1] = runtime.pool;
+  abandoned_in_child[0] = runtime.workers;
+  abandoned_in_child[1] = runtime.pool;
   g_mutex_init (&runtime.mutex);
   g_cond_init (&runtime.state_changed);
   runtime.state = RUNTIME_STOPPED;
