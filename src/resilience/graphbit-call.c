@@ -409,6 +409,20 @@ wait_for_loading (GraphbitCall                 *call,
   return TRUE;
 }
 
+/* The error a failed call reports: the attempt's, except that an attempt
+ * cut short by the deadline while the model was loading reports the
+ * loading answer (with the provider's estimate), which says why. */
+static GError *
+final_error (GraphbitCall                 *call,
+             const GraphbitAttemptFailure *failure,
+             gint64                        now)
+{
+  if (call->loading_error != NULL && call->deadline != 0 && now >= call->deadline - 1000
+      && g_error_matches (failure->error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_TIMEOUT))
+    return g_steal_pointer (&call->loading_error);
+  return g_error_copy (failure->error);
+}
+
 void
 graphbit_call_attempt_failed (GraphbitCall                 *call,
                               const GraphbitAttemptFailure *failure)
@@ -437,7 +451,7 @@ graphbit_call_attempt_failed (GraphbitCall                 *call,
       || server_delay > GRAPHBIT_RETRY_MAX_SERVER_DELAY_US
       || g_cancellable_is_cancelled (call->cancellable))
     {
-      call_finish (call, g_error_copy (failure->error), 0, 0);
+      call_finish (call, final_error (call, failure, now), 0, 0);
       return;
     }
 
@@ -445,7 +459,7 @@ graphbit_call_attempt_failed (GraphbitCall                 *call,
   if (call->deadline != 0 && now + delay >= call->deadline)
     {
       /* Waiting would overrun the deadline: report the real failure. */
-      call_finish (call, g_error_copy (failure->error), 0, 0);
+      call_finish (call, final_error (call, failure, now), 0, 0);
       return;
     }
 
