@@ -8,11 +8,11 @@ there, and the results are handed to asyncio with
 ``loop.call_soon_threadsafe`` (or to a waiting thread through an event).
 Any asyncio event loop works, with no loop policy imposed on the user.
 
-Blocking calls made from the main thread also go through the dispatch
-thread, so that the caller waits on a ``threading.Event`` that Ctrl-C can
-interrupt (and the interrupt cancels the request). Blocking calls from other
-threads call the C blocking variant directly; PyGObject releases the GIL
-around it.
+Blocking calls made from the main thread start the asynchronous C call
+and iterate a private main context of the main thread until it completes,
+waking regularly so that Ctrl-C interrupts the wait (and cancels the
+request). Blocking calls from other threads call the C blocking variant
+directly; PyGObject releases the GIL around both.
 """
 
 from __future__ import annotations
@@ -158,12 +158,45 @@ async def call_async(start: Start, finish: Finish) -> Any:
     return await run_async(start, finish)
 
 
+class _MainThreadWaits:
+    """The main thread's private GMainContext for blocking calls.
+
+    A blocking call from the main thread starts the asynchronous C call and
+    iterates this context until its callback runs: the same two thread
+    hand-overs as the C blocking variant, without going through the
+    dispatch thread. Iterating releases the GIL; a timer wakes it every
+    ``TICK_MS`` so that a Ctrl-C delivered to another thread is still seen
+    soon (Python only runs signal handlers in the main thread).
+    """
+
+    TICK_MS = 100
+
+    def __init__(self) -> None:
+        self.context: Optional[GLib.MainContext] = None
+
+    def get(self) -> GLib.MainContext:
+        if self.context is None:
+            context = GLib.MainContext.new()
+            tick = GLib.timeout_source_new(self.TICK_MS)
+            tick.set_callback(lambda *_: GLib.SOURCE_CONTINUE)
+            tick.attach(context)
+            self.context = context
+        return self.context
+
+    def forget_after_fork(self) -> None:
+        self.context = None
+
+
+_main_waits = _MainThreadWaits()
+os.register_at_fork(after_in_child=_main_waits.forget_after_fork)
+
+
 def run_blocking(start: Start, finish: Finish, blocking: Callable[[], Any]) -> Any:
     """Runs a C call to completion in the calling thread.
 
     ``blocking()`` calls the C blocking variant. In the main thread the
-    asynchronous variant is used instead, waiting on an event so that Ctrl-C
-    interrupts the wait and cancels the request.
+    asynchronous variant is run on a private main context instead, so that
+    Ctrl-C interrupts the wait and cancels the request.
     """
     if threading.current_thread() is not threading.main_thread():
         try:
@@ -171,9 +204,9 @@ def run_blocking(start: Start, finish: Finish, blocking: Callable[[], Any]) -> A
         except GLib.Error as error:
             raise translate(error) from error
 
-    done = threading.Event()
     outcome: dict = {}
     cancellable = Gio.Cancellable()
+    interrupted: Optional[BaseException] = None
 
     def callback(_source: Any, result: Any, *_user_data: Any) -> None:
         try:
@@ -182,22 +215,22 @@ def run_blocking(start: Start, finish: Finish, blocking: Callable[[], Any]) -> A
             outcome["error"] = translate(error)
         except BaseException as error:  # noqa: BLE001
             outcome["error"] = error
-        done.set()
 
-    def begin() -> None:
-        try:
-            start(cancellable, callback)
-        except BaseException as error:  # noqa: BLE001
-            outcome["error"] = error
-            done.set()
-
-    _dispatcher.invoke(begin)
+    context = _main_waits.get()
+    context.push_thread_default()
     try:
-        done.wait()
-    except KeyboardInterrupt:
-        cancellable.cancel()
-        done.wait()
-        raise
+        start(cancellable, callback)
+        while not outcome:
+            try:
+                context.iteration(True)
+            except KeyboardInterrupt as error:
+                # Cancel, then wait for the call to wind down before raising.
+                interrupted = error
+                cancellable.cancel()
+    finally:
+        context.pop_thread_default()
+    if interrupted is not None:
+        raise interrupted
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
