@@ -50,7 +50,7 @@ huggingface_parse_response (const char  *data,
   JsonNode *root;
   JsonArray *items;
 
-  if (!json_parser_load_from_data (parser, data, len, &parse_error))
+  if (!graphbit_json_load (parser, data, len, &parse_error))
     {
       g_propagate_error (error, graphbit_embedding_codec_bad_body (codec, "the body is not JSON (%s)",
                                                                    parse_error->message));

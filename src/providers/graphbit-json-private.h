@@ -9,6 +9,13 @@
 
 G_BEGIN_DECLS
 
+/* json_parser_load_from_data(), but the error message is always valid
+ * UTF-8 (json-glib quotes the offending token cut at a byte count, which
+ * may split a character). */
+gboolean    graphbit_json_load            (JsonParser *parser,
+                                           const char *data,
+                                           gssize      len,
+                                           GError    **error);
 /* Parses @data as JSON whose root must be an object. Returns the root node
  * (owning the tree) or NULL with a short description in @error. */
 JsonNode   *graphbit_json_parse_object    (const char *data,

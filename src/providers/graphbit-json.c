@@ -8,8 +8,213 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "graphbit-json-private.h"
 #include "graphbit-error-private.h"
+
+static gboolean
+is_json_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Skips white space and the comments json-glib takes too. */
+static const char *
+skip_space (const char *p,
+            const char *end)
+{
+  while (p < end)
+    {
+      if (is_json_space (*p))
+        p++;
+      else if (end - p >= 2 && p[0] == '/' && p[1] == '/')
+        {
+          p = memchr (p, '\n', end - p);
+          if (p == NULL)
+            return end;
+        }
+      else if (end - p >= 2 && p[0] == '/' && p[1] == '*')
+        {
+          p = memmem (p + 2, end - p - 2, "*/", 2);
+          if (p == NULL)
+            return end;
+          p += 2;
+        }
+      else
+        break;
+    }
+  return p;
+}
+
+/* Where the JSON value at @p ends, or NULL if that cannot be told without
+ * parsing (json-glib then reports what is wrong). Brackets are counted
+ * outside strings and comments; a bare value runs to the first byte that
+ * cannot be part of a number or literal. */
+static const char *
+value_end (const char *p,
+           const char *end)
+{
+  guint depth = 0;
+
+  do
+    {
+      p = skip_space (p, end);
+      if (p == end)
+        return NULL;
+      if (*p == '"')
+        {
+          for (p++; p < end && *p != '"'; p++)
+            {
+              if (*p == '\\')
+                p++;
+            }
+          if (p >= end)
+            return NULL;
+          p++;
+        }
+      else if (*p == '{' || *p == '[')
+        {
+          depth++;
+          p++;
+        }
+      else if (depth > 0)
+        {
+          if (*p == '}' || *p == ']')
+            depth--;
+          p++;
+        }
+      else
+        {
+          const char *start = p;
+
+          while (p < end && (g_ascii_isalnum (*p) || *p == '-' || *p == '+' || *p == '.'))
+            p++;
+          return p > start ? p : NULL;
+        }
+    }
+  while (depth > 0 && p < end);
+  return depth == 0 ? p : NULL;
+}
+
+/* The UTF-16 unit of the "\uXXXX" escape at @p, or -1. */
+static gint
+escaped_unit (const char *p,
+              const char *end)
+{
+  gint unit = 0;
+
+  if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+    return -1;
+  for (guint i = 2; i < 6; i++)
+    {
+      if (!g_ascii_isxdigit (p[i]))
+        return -1;
+      unit = unit * 16 + g_ascii_xdigit_value (p[i]);
+    }
+  return unit;
+}
+
+/* json-glib 1.6 turns an unpaired surrogate escape into invalid UTF-8, and
+ * leaks when a high one is followed by another escape: returns a copy of
+ * @data with each written as "\ufffd" (as long), or NULL if it has none.
+ * It also reads "\u" with fewer than four hex digits as some character;
+ * such an escape is left in place and *@bad_escape points to it. */
+static char *
+repair_surrogates (const char  *data,
+                   const char  *end,
+                   const char **bad_escape)
+{
+  char *copy = NULL;
+
+  *bad_escape = NULL;
+  for (const char *p = data; p < end; p++)
+    {
+      gint unit;
+
+      if (*p != '\\')
+        continue;
+      unit = escaped_unit (p, end);
+      if (unit < 0 && p + 1 < end && p[1] == 'u' && *bad_escape == NULL)
+        *bad_escape = p;
+      if (unit >= 0xD800 && unit <= 0xDBFF)
+        {
+          gint low = escaped_unit (p + 6, end);
+
+          if (low >= 0xDC00 && low <= 0xDFFF)
+            {
+              p += 11;
+              continue;
+            }
+        }
+      if (unit >= 0xD800 && unit <= 0xDFFF)
+        {
+          if (copy == NULL)
+            {
+              copy = g_malloc (end - data + 1);
+              memcpy (copy, data, end - data);
+              copy[end - data] = '\0';
+            }
+          memcpy (copy + (p - data) + 2, "fffd", 4);
+        }
+      /* Past the escaped character, which may be a backslash. */
+      p++;
+    }
+  return copy;
+}
+
+gboolean
+graphbit_json_load (JsonParser  *parser,
+                    const char  *data,
+                    gssize       len,
+                    GError     **error)
+{
+  GError *local_error = NULL;
+  gsize length = len >= 0 ? (gsize) len : strlen (data);
+  const char *bad_escape;
+  g_autofree char *repaired = repair_surrogates (data, data + length, &bad_escape);
+  const char *end;
+  const char *p;
+
+  if (bad_escape != NULL)
+    {
+      g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                   "a \\u escape without four hex digits, at byte %" G_GSIZE_FORMAT,
+                   (gsize) (bad_escape - data));
+      return FALSE;
+    }
+  if (repaired != NULL)
+    data = repaired;
+  end = data + length;
+
+  /* json-glib 1.6 takes "{...}{...}" or "1[]" as one document, keeping the
+   * last value and leaking the others: refuse content after the value
+   * before it sees any. */
+  p = value_end (data, end);
+  if (p != NULL)
+    {
+      p = skip_space (p, end);
+      if (p < end)
+        {
+          g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                       "unexpected content after the JSON value, at byte %" G_GSIZE_FORMAT,
+                       (gsize) (p - data));
+          return FALSE;
+        }
+    }
+
+  if (json_parser_load_from_data (parser, data, length, &local_error))
+    return TRUE;
+  if (!g_utf8_validate (local_error->message, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (local_error->message, -1);
+
+      g_free (local_error->message);
+      local_error->message = valid;
+    }
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
 
 JsonNode *
 graphbit_json_parse_object (const char  *data,
@@ -19,7 +224,7 @@ graphbit_json_parse_object (const char  *data,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   JsonNode *root;
 
-  if (!json_parser_load_from_data (parser, data, len, error))
+  if (!graphbit_json_load (parser, data, len, error))
     return NULL;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))

@@ -217,7 +217,12 @@ tokenize (const char  *text,
         }
       else
         {
-          g_autofree char *what = g_strdup_printf ("unexpected character '%c'", *p);
+          /* The whole character: one byte of a multi-byte one would make
+           * the message invalid UTF-8. */
+          gunichar c = g_utf8_get_char_validated (p, -1);
+          g_autofree char *what = c < (gunichar) -2
+            ? g_strdup_printf ("unexpected character '%.*s'", (int) (g_utf8_next_char (p) - p), p)
+            : g_strdup_printf ("unexpected byte 0x%02X (not UTF-8)", (guchar) *p);
 
           g_propagate_error (error, syntax_error (text, position, what));
           return NULL;

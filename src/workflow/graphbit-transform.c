@@ -14,6 +14,7 @@
 
 #include "graphbit-transform-private.h"
 #include "graphbit-error-private.h"
+#include "graphbit-json-private.h"
 #include "graphbit-strings-private.h"
 
 typedef enum {
@@ -171,7 +172,7 @@ graphbit_json_extract (const char  *json,
   JsonNode *node;
 
   /* json-glib takes empty or blank text as a document without a root. */
-  if (!json_parser_load_from_data (parser, json, -1, &parse_error) || json_parser_get_root (parser) == NULL)
+  if (!graphbit_json_load (parser, json, -1, &parse_error) || json_parser_get_root (parser) == NULL)
     {
       g_set_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_WORKFLOW,
                    "json_extract:%s needs JSON input, but the input is not JSON (%s)", path,

@@ -24,6 +24,7 @@
 #include "graphbit-workflow-private.h"
 #include "graphbit-node-private.h"
 #include "graphbit-error-private.h"
+#include "graphbit-json-private.h"
 #include "llm/graphbit-llm-request.h"
 
 #define FORMAT_NAME "graphbit-workflow"
@@ -376,7 +377,7 @@ graphbit_workflow_new_from_json (const char  *json,
   g_return_val_if_fail (json != NULL, NULL);
 
   /* json-glib takes an empty document as valid, with no root. */
-  if (!json_parser_load_from_data (parser, json, -1, &parse_error)
+  if (!graphbit_json_load (parser, json, -1, &parse_error)
       || json_parser_get_root (parser) == NULL
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
