@@ -10,6 +10,7 @@ PACKAGES="
   python3 python3-gi python3-pytest python3-mypy
   gjs valac gi-docgen
   valgrind
+  clang libclang-rt-14-dev
 "
 
 missing=""

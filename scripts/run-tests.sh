@@ -4,8 +4,9 @@
 # checks that an installed graphbit works from C, Python, GJS and Vala, and
 # runs the C and Python tests again under ASan + UBSan and the C tests
 # under valgrind (scripts/run-sanitizers.sh; GRAPHBIT_SKIP_SANITIZERS=1
-# skips that for a quick local run). The API reference is built too, so a
-# documentation warning fails the suite.
+# skips that for a quick local run), then runs each libFuzzer target for
+# 10 s (scripts/run-fuzzers.sh; GRAPHBIT_SKIP_FUZZERS=1 skips it). The API
+# reference is built too, so a documentation warning fails the suite.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -15,4 +16,7 @@ meson test -C _build --print-errorlogs
 scripts/check-install.sh
 if [ -z "${GRAPHBIT_SKIP_SANITIZERS:-}" ]; then
   scripts/run-sanitizers.sh
+fi
+if [ -z "${GRAPHBIT_SKIP_FUZZERS:-}" ]; then
+  scripts/run-fuzzers.sh
 fi

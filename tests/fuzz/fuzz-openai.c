@@ -1,0 +1,16 @@
+/* fuzz-openai.c - the OpenAI codec's response, error and stream parsers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "fuzz-common.h"
+#include "fuzz-llm-codec.h"
+
+void
+fuzz_one (const guint8 *data,
+          gsize         size)
+{
+  fuzz_llm_codec (&graphbit_openai_codec, data, size);
+}
