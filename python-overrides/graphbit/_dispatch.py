@@ -8,22 +8,25 @@ there, and the results are handed to asyncio with
 ``loop.call_soon_threadsafe`` (or to a waiting thread through an event).
 Any asyncio event loop works, with no loop policy imposed on the user.
 
-Blocking calls made from the main thread start the asynchronous C call
-and iterate a private main context of the main thread until it completes,
-waking regularly so that Ctrl-C interrupts the wait (and cancels the
-request). Blocking calls from other threads call the C blocking variant
-directly; PyGObject releases the GIL around both.
+Blocking calls call the C blocking variant, which PyGObject runs with the
+GIL released; a completion's HTTP exchange then runs in the calling thread
+itself. From the main thread, Ctrl-C still interrupts the wait (and cancels
+the request): Python's signal handler writes the signal number to a pipe
+(``signal.set_wakeup_fd``) that graphbit watches, and graphbit cancels the
+call's cancellable, since no Python handler can run while the main thread
+waits in C.
 """
 
 from __future__ import annotations
 
 import atexit
 import os
+import signal
 import threading
 from typing import Any, Callable, Optional
 
 from ._errors import translate
-from ._native import Gio, GLib
+from ._native import Gio, GLib, Graphbit
 
 __all__ = ["call_async", "run_async", "run_blocking", "stop"]
 
@@ -158,82 +161,76 @@ async def call_async(start: Start, finish: Finish) -> Any:
     return await run_async(start, finish)
 
 
-class _MainThreadWaits:
-    """The main thread's private GMainContext for blocking calls.
+class _InterruptPipe:
+    """The pipe Python's signal handler writes to while the main thread waits in C.
 
-    A blocking call from the main thread starts the asynchronous C call and
-    iterates this context until its callback runs: the same two thread
-    hand-overs as the C blocking variant, without going through the
-    dispatch thread. Iterating releases the GIL; a timer wakes it every
-    ``TICK_MS`` so that a Ctrl-C delivered to another thread is still seen
-    soon (Python only runs signal handlers in the main thread).
+    Its read end is registered once with ``Graphbit.set_interrupt_fd``;
+    during a blocking call its write end is the wakeup fd, and the call's
+    cancellable is interruptible, so Ctrl-C cancels it.
     """
 
-    TICK_MS = 100
-
     def __init__(self) -> None:
-        self.context: Optional[GLib.MainContext] = None
+        self.write_fd = -1
+        self.read_fd = -1
 
-    def get(self) -> GLib.MainContext:
-        if self.context is None:
-            context = GLib.MainContext.new()
-            tick = GLib.timeout_source_new(self.TICK_MS)
-            tick.set_callback(lambda *_: GLib.SOURCE_CONTINUE)
-            tick.attach(context)
-            self.context = context
-        return self.context
+    def ensure(self) -> int:
+        if self.write_fd < 0:
+            read_fd, write_fd = os.pipe()
+            os.set_blocking(read_fd, False)
+            os.set_blocking(write_fd, False)
+            Graphbit.set_interrupt_fd(read_fd)
+            self.read_fd, self.write_fd = read_fd, write_fd
+        return self.write_fd
 
     def forget_after_fork(self) -> None:
-        self.context = None
+        # graphbit forgets the fd in the child; the pipe is the parent's.
+        for fd in (self.read_fd, self.write_fd):
+            if fd >= 0:
+                os.close(fd)
+        self.read_fd = self.write_fd = -1
 
 
-_main_waits = _MainThreadWaits()
-os.register_at_fork(after_in_child=_main_waits.forget_after_fork)
+_interrupts = _InterruptPipe()
+os.register_at_fork(after_in_child=_interrupts.forget_after_fork)
 
 
-def run_blocking(start: Start, finish: Finish, blocking: Callable[[], Any]) -> Any:
-    """Runs a C call to completion in the calling thread.
+def run_blocking(blocking: Callable[[Optional[Gio.Cancellable]], Any]) -> Any:
+    """Runs ``blocking(cancellable)``, a C blocking call, in the calling thread.
 
-    ``blocking()`` calls the C blocking variant. In the main thread the
-    asynchronous variant is run on a private main context instead, so that
-    Ctrl-C interrupts the wait and cancels the request.
+    In the main thread, Ctrl-C cancels the call and raises
+    ``KeyboardInterrupt`` once it has wound down.
     """
     if threading.current_thread() is not threading.main_thread():
         try:
-            return blocking()
+            return blocking(None)
         except GLib.Error as error:
             raise translate(error) from error
 
-    outcome: dict = {}
+    # While the call runs, SIGINT only records the interrupt: the handler
+    # must not raise while PyGObject turns the call's GError into an
+    # exception (that conversion fails then). The user's handler runs after.
+    handler = signal.getsignal(signal.SIGINT)
+    interrupted: list = []
+    if callable(handler):
+        signal.signal(signal.SIGINT, lambda _signum, frame: interrupted.append(frame))
     cancellable = Gio.Cancellable()
-    interrupted: Optional[BaseException] = None
-
-    def callback(_source: Any, result: Any, *_user_data: Any) -> None:
-        try:
-            outcome["value"] = finish(result)
-        except GLib.Error as error:
-            outcome["error"] = translate(error)
-        except BaseException as error:  # noqa: BLE001
-            outcome["error"] = error
-
-    context = _main_waits.get()
-    context.push_thread_default()
+    previous_fd = signal.set_wakeup_fd(_interrupts.ensure(), warn_on_full_buffer=False)
+    Graphbit.add_interruptible(cancellable)
+    failure: Optional[GLib.Error] = None
     try:
-        start(cancellable, callback)
-        while not outcome:
-            try:
-                context.iteration(True)
-            except KeyboardInterrupt as error:
-                # Cancel, then wait for the call to wind down before raising.
-                interrupted = error
-                cancellable.cancel()
+        result = blocking(cancellable)
+    except GLib.Error as error:
+        failure = error
     finally:
-        context.pop_thread_default()
-    if interrupted is not None:
-        raise interrupted
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+        Graphbit.remove_interruptible(cancellable)
+        signal.set_wakeup_fd(previous_fd, warn_on_full_buffer=False)
+        if callable(handler):
+            signal.signal(signal.SIGINT, handler)
+    if interrupted and callable(handler):
+        handler(signal.SIGINT, interrupted[0])   # the default one raises KeyboardInterrupt
+    if failure is not None:
+        raise translate(failure) from failure
+    return result
 
 
 atexit.register(stop)

@@ -181,11 +181,7 @@ class EmbeddingClient:
         """Embeds ``text`` and returns its vector (blocking, GIL released; Ctrl-C cancels it)."""
         native = self._native
         text = _check_text("text", text, "embed_text")
-        return _dispatch.run_blocking(
-            lambda cancellable, callback: native.embed_text_async(text, cancellable, callback),
-            lambda result: _vector(native.embed_text_finish(result), 0),
-            lambda: _vector(native.embed_text(text, None), 0),
-        )
+        return _vector(_dispatch.run_blocking(lambda cancellable: native.embed_text(text, cancellable)), 0)
 
     def embed_text(self, text: str) -> Awaitable[List[float]]:
         """Like ``embed()``, as a coroutine."""
@@ -205,11 +201,7 @@ class EmbeddingClient:
         """
         native = self._native
         texts = _check_texts(texts)
-        return _dispatch.run_blocking(
-            lambda cancellable, callback: native.embed_batch_async(texts, cancellable, callback),
-            lambda result: _vectors(native.embed_batch_finish(result)),
-            lambda: _vectors(native.embed_batch(texts, None)),
-        )
+        return _vectors(_dispatch.run_blocking(lambda cancellable: native.embed_batch(texts, cancellable)))
 
     def embed_batch(self, texts: Sequence[str]) -> Awaitable[List[List[float]]]:
         """Like ``embed_many()``, as a coroutine."""

@@ -212,11 +212,7 @@ class LlmStream:
 
     def __next__(self) -> str:
         native = self._native
-        text = _dispatch.run_blocking(
-            lambda cancellable, callback: native.next_async(cancellable, callback),
-            native.next_finish,
-            lambda: native.next(None),
-        )
+        text = _dispatch.run_blocking(native.next)
         if text is None:
             raise StopIteration
         return text
@@ -419,17 +415,11 @@ class LlmClient:
 
     def _run_blocking(self, request: Any, full: bool) -> Any:
         native = self._native
-        start_async = native.complete_full_async if full else native.complete_async
-        blocking = (
-            (lambda: LlmResponse._from_native(native.complete_full(request, None)))
-            if full
-            else (lambda: native.complete(request, None))
-        )
-        return _dispatch.run_blocking(
-            lambda cancellable, callback: start_async(request, cancellable, callback),
-            self._finish(full),
-            blocking,
-        )
+        if full:
+            return LlmResponse._from_native(
+                _dispatch.run_blocking(lambda cancellable: native.complete_full(request, cancellable))
+            )
+        return _dispatch.run_blocking(lambda cancellable: native.complete(request, cancellable))
 
     def _run_async(self, request: Any, full: bool) -> Awaitable[Any]:
         native = self._native

@@ -406,11 +406,7 @@ class Executor:
         workflow, native_inputs = self._check_run(workflow, inputs)
         native = self._native
         return WorkflowResult(
-            _dispatch.run_blocking(
-                lambda cancellable, callback: native.execute_async(workflow._native, native_inputs, cancellable, callback),
-                native.execute_finish,
-                lambda: native.execute(workflow._native, native_inputs, None),
-            )
+            _dispatch.run_blocking(lambda cancellable: native.execute(workflow._native, native_inputs, cancellable))
         )
 
     def run_async(self, workflow: "Workflow", inputs: Optional[Mapping[str, Any]] = None) -> Awaitable[WorkflowResult]:

@@ -121,6 +121,18 @@ bounded_realloc (gpointer data,
   return g_realloc (data, size);
 }
 
+GOutputStream *
+graphbit_http_new_body_sink (void)
+{
+  return g_memory_output_stream_new (NULL, 0, bounded_realloc, g_free);
+}
+
+gboolean
+graphbit_http_body_size_allowed (goffset declared)
+{
+  return declared <= 0 || (guint64) declared <= max_body;
+}
+
 /* "256 MiB", "4 KiB", "1000 bytes": plain ASCII (g_format_size() puts a
  * no-break space in). */
 static char *
@@ -133,11 +145,10 @@ format_size (guint64 size)
   return g_strdup_printf ("%" G_GUINT64_FORMAT " bytes", size);
 }
 
-static GError *
-body_too_large (HttpCall *call,
-                goffset   size)
+GError *
+graphbit_http_body_too_large (const GraphbitHttpOptions *options,
+                              goffset                    size)
 {
-  const GraphbitHttpOptions *options = graphbit_http_exchange_get_options (call->exchange);
   g_autofree char *limit = format_size (max_body);
   GError *error;
 
@@ -175,7 +186,7 @@ on_body_read (GObject      *source,
         {
           /* The rest of the body is not wanted: abort rather than drain. */
           g_cancellable_cancel (graphbit_http_exchange_get_cancellable (call->exchange));
-          http_call_complete (call, NULL, body_too_large (call, 0));
+          http_call_complete (call, NULL, graphbit_http_body_too_large (graphbit_http_exchange_get_options (call->exchange), 0));
         }
       else
         http_call_complete (call, NULL, graphbit_http_exchange_map_error (call->exchange, error));
@@ -206,15 +217,15 @@ on_sent (GObject      *source,
       return;
     }
   declared = soup_message_headers_get_content_length (soup_message_get_response_headers (msg));
-  if (declared > 0 && (guint64) declared > max_body)
+  if (!graphbit_http_body_size_allowed (declared))
     {
       g_cancellable_cancel (graphbit_http_exchange_get_cancellable (call->exchange));
       g_input_stream_close (stream, NULL, NULL);
-      http_call_complete (call, NULL, body_too_large (call, declared));
+      http_call_complete (call, NULL, graphbit_http_body_too_large (graphbit_http_exchange_get_options (call->exchange), declared));
       return;
     }
   /* What soup_session_send_and_read_async() does, with a bound. */
-  memory = g_memory_output_stream_new (NULL, 0, bounded_realloc, g_free);
+  memory = graphbit_http_new_body_sink ();
   g_output_stream_splice_async (memory, stream,
                                 G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
                                 G_PRIORITY_DEFAULT, graphbit_http_exchange_get_cancellable (call->exchange),

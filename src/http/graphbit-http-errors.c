@@ -178,3 +178,34 @@ graphbit_http_error_from_status (SoupMessage               *msg,
     graphbit_error_set_retry (error, 0, retry_after);
   return error;
 }
+
+GError *
+graphbit_http_error_from_failure (const GError              *error,
+                                  GraphbitHttpFailureCause   cause,
+                                  const GraphbitHttpOptions *options,
+                                  GUri                      *uri,
+                                  gint64                     started_at)
+{
+  GError *mapped;
+
+  switch (cause)
+    {
+    case GRAPHBIT_HTTP_FAILURE_TIMED_OUT:
+      mapped = graphbit_error_new (GRAPHBIT_ERROR_TIMEOUT,
+                                   "%s %s timed out: no answer within %u ms (per-attempt timeout)",
+                                   options->provider_label, options->operation, options->timeout_ms);
+      set_common_details (mapped, options);
+      graphbit_error_set_duration_ms (mapped, (g_get_monotonic_time () - started_at) / 1000);
+      return mapped;
+    case GRAPHBIT_HTTP_FAILURE_SHUT_DOWN:
+      return g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                          "%s %s was cancelled because the graphbit runtime shut down",
+                          options->provider_label, options->operation);
+    case GRAPHBIT_HTTP_FAILURE_TRANSPORT:
+    default:
+      if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s %s was cancelled",
+                            options->provider_label, options->operation);
+      return graphbit_http_error_from_transport (error, options, uri);
+    }
+}

@@ -262,27 +262,14 @@ GError *
 graphbit_http_exchange_map_error (GraphbitHttpExchange *exchange,
                                   const GError         *error)
 {
-  const GraphbitHttpOptions *options = &exchange->options;
-  GError *mapped;
+  GraphbitHttpFailureCause cause = GRAPHBIT_HTTP_FAILURE_TRANSPORT;
 
   if (exchange->timed_out)
-    {
-      mapped = graphbit_error_new (GRAPHBIT_ERROR_TIMEOUT,
-                                   "%s %s timed out: no answer within %u ms (per-attempt timeout)",
-                                   options->provider_label, options->operation, options->timeout_ms);
-      graphbit_error_set_operation (mapped, options->operation);
-      graphbit_error_set_provider (mapped, options->provider);
-      graphbit_error_set_duration_ms (mapped, (g_get_monotonic_time () - exchange->started_at) / 1000);
-      return mapped;
-    }
-  if (graphbit_worker_is_stopping (exchange->worker))
-    return g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                        "%s %s was cancelled because the graphbit runtime shut down",
-                        options->provider_label, options->operation);
-  if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s %s was cancelled",
-                        options->provider_label, options->operation);
-  return graphbit_http_error_from_transport (error, options, soup_message_get_uri (exchange->msg));
+    cause = GRAPHBIT_HTTP_FAILURE_TIMED_OUT;
+  else if (graphbit_worker_is_stopping (exchange->worker))
+    cause = GRAPHBIT_HTTP_FAILURE_SHUT_DOWN;
+  return graphbit_http_error_from_failure (error, cause, &exchange->options,
+                                           soup_message_get_uri (exchange->msg), exchange->started_at);
 }
 
 void

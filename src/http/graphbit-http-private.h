@@ -97,6 +97,28 @@ void     graphbit_http_send                (SoupMessage               *msg,
  * before any request; for tests. */
 void     graphbit_http_set_max_body_size   (gsize                      size);
 
+/* Where a whole response body is read to: a memory output stream that
+ * refuses to grow past the limit (writing more fails with
+ * G_IO_ERROR_NO_SPACE). */
+GOutputStream *graphbit_http_new_body_sink (void);
+/* Whether a body of the declared Content-Length (<= 0: none) may be read. */
+gboolean graphbit_http_body_size_allowed   (goffset                    declared);
+/* GRAPHBIT_ERROR_RESOURCE_EXHAUSTED for a body over the limit (@size: the
+ * declared length, or 0 when it only turned out too long). */
+GError  *graphbit_http_body_too_large      (const GraphbitHttpOptions *options,
+                                            goffset                    size);
+
+/* Sends @msg (consumed) with libsoup's blocking API in the calling thread
+ * (no worker hand-over) and reads the whole body, under the per-attempt
+ * timeout and the body limit; calls @done in this thread before it
+ * returns. Same contract as graphbit_http_send() otherwise. For a thread
+ * that waits for the answer anyway: never a graphbit worker. */
+void     graphbit_http_send_blocking       (SoupMessage               *msg,
+                                            const GraphbitHttpOptions *options,
+                                            GCancellable              *cancellable,
+                                            GraphbitHttpDoneFunc       done,
+                                            gpointer                   user_data);
+
 /* Creates a POST with a JSON body in one buffer, marked idempotent so the
  * connection pool reuses kept-alive connections (libsoup opens a new
  * connection for every non-idempotent request otherwise). */
@@ -120,6 +142,22 @@ SoupMessage *graphbit_http_new_get         (const char                *base_url,
 GError  *graphbit_http_error_from_transport (const GError             *error,
                                              const GraphbitHttpOptions *options,
                                              GUri                     *uri);
+
+/* What ended an exchange that failed. */
+typedef enum {
+  GRAPHBIT_HTTP_FAILURE_TRANSPORT,   /* its I/O failed, or the caller cancelled it */
+  GRAPHBIT_HTTP_FAILURE_TIMED_OUT,   /* the per-attempt timeout passed */
+  GRAPHBIT_HTTP_FAILURE_SHUT_DOWN,   /* graphbit_shutdown() */
+} GraphbitHttpFailureCause;
+
+/* The error to report for a failed exchange: a per-attempt timeout
+ * (GRAPHBIT_ERROR_TIMEOUT), a cancellation (by the caller or a shutdown),
+ * or graphbit_http_error_from_transport() of @error. */
+GError  *graphbit_http_error_from_failure  (const GError              *error,
+                                            GraphbitHttpFailureCause   cause,
+                                            const GraphbitHttpOptions *options,
+                                            GUri                      *uri,
+                                            gint64                     started_at);
 
 /* Maps an HTTP error status to the graphbit error code for it
  * (AUTHENTICATION, RATE_LIMIT or PROVIDER) and fills the details: status,

@@ -483,13 +483,16 @@ prepare_message (GraphbitLlmClient    *self,
   return msg;
 }
 
+/* @blocking: the caller waits for the result in this thread (a blocking
+ * variant), so the first attempt may do its I/O here. */
 static void
 start_completion (GraphbitLlmClient   *self,
                   GraphbitLlmRequest  *request,
                   GCancellable        *cancellable,
                   GAsyncReadyCallback  callback,
                   gpointer             user_data,
-                  gpointer             source_tag)
+                  gpointer             source_tag,
+                  gboolean             blocking)
 {
   GTask *task;
   Completion *completion;
@@ -518,6 +521,8 @@ start_completion (GraphbitLlmClient   *self,
     }
 
   call = graphbit_call_new (&self->host, "complete", cancellable, completion_attempt, completion_done, task);
+  if (blocking)
+    graphbit_call_set_blocking (call);
   graphbit_call_start (call);
 }
 
@@ -581,7 +586,7 @@ graphbit_llm_client_complete_full_async (GraphbitLlmClient   *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   start_completion (self, request, cancellable, callback, user_data,
-                    graphbit_llm_client_complete_full_async);
+                    graphbit_llm_client_complete_full_async, FALSE);
 }
 
 /**
@@ -631,12 +636,14 @@ graphbit_llm_client_complete_full (GraphbitLlmClient   *self,
 
   g_return_val_if_fail (GRAPHBIT_IS_LLM_CLIENT (self), NULL);
   g_return_val_if_fail (GRAPHBIT_IS_LLM_REQUEST (request), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
 
   if (!graphbit_runtime_check_can_block ("complete_full", error))
     return NULL;
 
   graphbit_sync_call_begin (&call);
-  graphbit_llm_client_complete_full_async (self, request, cancellable, graphbit_sync_call_done, &call);
+  start_completion (self, request, cancellable, graphbit_sync_call_done, &call,
+                    graphbit_llm_client_complete_full_async, TRUE);
   response = graphbit_llm_client_complete_full_finish (self, graphbit_sync_call_wait (&call), error);
   graphbit_sync_call_end (&call);
   return response;
@@ -665,7 +672,7 @@ graphbit_llm_client_complete_async (GraphbitLlmClient   *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   start_completion (self, request, cancellable, callback, user_data,
-                    graphbit_llm_client_complete_async);
+                    graphbit_llm_client_complete_async, FALSE);
 }
 
 /**

@@ -118,5 +118,8 @@ graphbit_call_send_json (GraphbitCall       *call,
   attempt->call = graphbit_call_ref (call);
   attempt->reader = reader;
   reader->options.timeout_ms = timeout_ms;
-  graphbit_http_send (msg, &reader->options, graphbit_call_get_cancellable (call), on_attempt_done, attempt);
+  if (graphbit_call_is_blocking_here (call))
+    graphbit_http_send_blocking (msg, &reader->options, graphbit_call_get_cancellable (call), on_attempt_done, attempt);
+  else
+    graphbit_http_send (msg, &reader->options, graphbit_call_get_cancellable (call), on_attempt_done, attempt);
 }

@@ -40,6 +40,14 @@ GraphbitCall *graphbit_call_new               (GraphbitCallHost        *host,
 GraphbitCall *graphbit_call_ref               (GraphbitCall            *call);
 void          graphbit_call_unref             (GraphbitCall            *call);
 
+/* Before start(): the calling thread blocks until the call is over (a
+ * blocking variant). Attempts made in that thread (the first one, unless
+ * the call is queued or waits) then run their exchange there with
+ * libsoup's blocking API instead of handing it to a worker. */
+void          graphbit_call_set_blocking      (GraphbitCall            *call);
+/* Whether an attempt starting now runs its exchange in this thread. */
+gboolean      graphbit_call_is_blocking_here  (GraphbitCall            *call);
+
 /* Admission (rate limit, in-flight limit), then the first attempt. */
 void          graphbit_call_start             (GraphbitCall            *call);
 

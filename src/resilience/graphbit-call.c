@@ -47,6 +47,7 @@ struct _GraphbitCall
   GraphbitRetryPolicy policy;
   guint attempt_timeout_ms;
   gint64 deadline;                    /* monotonic µs; 0: none */
+  GThread *blocking_thread;           /* a blocking variant's caller, or NULL */
 
   gint64 started_at;
   guint attempt_number;               /* 1 for the first attempt */
@@ -119,6 +120,18 @@ guint
 graphbit_call_get_attempt (GraphbitCall *call)
 {
   return call->attempt_number;
+}
+
+void
+graphbit_call_set_blocking (GraphbitCall *call)
+{
+  call->blocking_thread = g_thread_self ();
+}
+
+gboolean
+graphbit_call_is_blocking_here (GraphbitCall *call)
+{
+  return call->blocking_thread != NULL && call->blocking_thread == g_thread_self ();
 }
 
 gpointer

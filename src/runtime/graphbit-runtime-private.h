@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 #include "graphbit-runtime.h"
 #include "graphbit-worker-private.h"
@@ -20,6 +21,12 @@ gboolean        graphbit_runtime_ensure_started        (GError         **error);
  * graphbit_worker_end_operation(). Fails with G_IO_ERROR_CANCELLED while a
  * shutdown is in progress. */
 GraphbitWorker *graphbit_runtime_acquire_worker        (GError         **error);
+
+/* The session that exchanges run in callers' threads send on (libsoup's
+ * blocking API, from any thread). Starts the runtime if needed. Only valid
+ * inside a blocking-watch ticket: a shutdown waits for every ticket to
+ * end before it frees the session. Fails while a shutdown runs. */
+SoupSession    *graphbit_runtime_get_blocking_session  (GError         **error);
 
 /* How many I/O workers the running runtime has (0 when stopped). */
 guint           graphbit_runtime_get_n_workers         (void);

@@ -17,6 +17,8 @@
 
 #include "graphbit-runtime-private.h"
 #include "graphbit-blocking-pool-private.h"
+#include "graphbit-blocking-watch-private.h"
+#include "graphbit-session-pool-private.h"
 #include "graphbit-system-probe-private.h"
 #include "graphbit-error-private.h"
 #include "graphbit-log-private.h"
@@ -54,6 +56,9 @@ typedef struct
   GraphbitBlockingPool *pool;
   gint64 started_at;              /* monotonic microseconds */
   guint next_worker;
+  /* For exchanges run in callers' threads: lives on worker 0. */
+  SoupSession *blocking_session;
+  gboolean blocking_session_requested;
 } Runtime;
 
 static Runtime runtime = { .state = RUNTIME_STOPPED };
@@ -185,6 +190,9 @@ forget_runtime_in_child (void)
   runtime.workers = NULL;
   runtime.pool = NULL;
   runtime.started_at = 0;
+  runtime.blocking_session = NULL;
+  runtime.blocking_session_requested = FALSE;
+  graphbit_blocking_watch_forget_in_child ();
 }
 
 /* Called with the mutex held. */
@@ -339,6 +347,101 @@ graphbit_runtime_check_can_block (const char  *operation,
   return FALSE;
 }
 
+/* Worker 0: creates the session in the thread that will free it. */
+static void
+create_blocking_session (GraphbitWorker *worker,
+                         gpointer        data)
+{
+  SoupSession *session = graphbit_session_pool_get_blocking_session (graphbit_worker_get_session_pool (worker));
+
+  g_mutex_lock (&runtime.mutex);
+  runtime.blocking_session = session;
+  g_cond_broadcast (&runtime.state_changed);
+  g_mutex_unlock (&runtime.mutex);
+  graphbit_worker_end_operation (worker);
+}
+
+SoupSession *
+graphbit_runtime_get_blocking_session (GError **error)
+{
+  SoupSession *session = NULL;
+
+  g_mutex_lock (&runtime.mutex);
+  for (;;)
+    {
+      if (runtime.state == RUNTIME_STOPPING)
+        {
+          g_propagate_error (error, shutting_down_error ());
+          break;
+        }
+      if (runtime.state == RUNTIME_STOPPED && !start_locked (error))
+        break;
+      if (runtime.blocking_session != NULL)
+        {
+          session = runtime.blocking_session;
+          break;
+        }
+      if (!runtime.blocking_session_requested)
+        {
+          GraphbitWorker *first = g_ptr_array_index (runtime.workers, 0);
+
+          runtime.blocking_session_requested = TRUE;
+          graphbit_worker_begin_operation (first);
+          graphbit_worker_invoke (first, create_blocking_session, NULL, NULL);
+        }
+      g_cond_wait (&runtime.state_changed, &runtime.mutex);
+    }
+  g_mutex_unlock (&runtime.mutex);
+  return session;
+}
+
+/**
+ * graphbit_set_interrupt_fd:
+ * @fd: the read end of a non-blocking pipe, or -1 to stop watching
+ *
+ * For language bindings: makes a byte equal to `SIGINT` read from @fd
+ * cancel the cancellables added with graphbit_add_interruptible(). This
+ * is the protocol of Python's `signal.set_wakeup_fd()`, which writes the
+ * number of each signal received: the Python package uses it so that
+ * Ctrl-C cancels a blocking call made from the main thread, which waits in
+ * C where no Python signal handler can run. Other bytes are read and
+ * ignored. graphbit never closes @fd; it must stay open while watched.
+ */
+void
+graphbit_set_interrupt_fd (int fd)
+{
+  graphbit_blocking_watch_set_interrupt_fd (fd);
+}
+
+/**
+ * graphbit_add_interruptible:
+ * @cancellable: the cancellable of a blocking call
+ *
+ * Makes an interrupt (see graphbit_set_interrupt_fd()) cancel
+ * @cancellable until graphbit_remove_interruptible() is called with it.
+ * graphbit keeps a reference meanwhile.
+ */
+void
+graphbit_add_interruptible (GCancellable *cancellable)
+{
+  g_return_if_fail (G_IS_CANCELLABLE (cancellable));
+  graphbit_blocking_watch_add_interruptible (cancellable);
+}
+
+/**
+ * graphbit_remove_interruptible:
+ * @cancellable: a cancellable added with graphbit_add_interruptible()
+ *
+ * Stops interrupts from cancelling @cancellable, and drops graphbit's
+ * reference to it.
+ */
+void
+graphbit_remove_interruptible (GCancellable *cancellable)
+{
+  g_return_if_fail (G_IS_CANCELLABLE (cancellable));
+  graphbit_blocking_watch_remove_interruptible (cancellable);
+}
+
 /**
  * graphbit_runtime_is_started:
  *
@@ -398,6 +501,9 @@ graphbit_shutdown (void)
   g_mutex_unlock (&runtime.mutex);
 
   GRAPHBIT_DEBUG ("runtime shutting down");
+  /* Exchanges in callers' threads end before the workers (and the
+   * session they use, on worker 0) go. */
+  graphbit_blocking_watch_stop_all ();
   for (guint i = 0; i < workers->len; i++)
     graphbit_worker_stop_and_join (g_ptr_array_index (workers, i));
   graphbit_blocking_pool_free (pool);
@@ -405,6 +511,9 @@ graphbit_shutdown (void)
   g_mutex_lock (&runtime.mutex);
   runtime.state = RUNTIME_STOPPED;
   runtime.started_at = 0;
+  runtime.blocking_session = NULL;
+  runtime.blocking_session_requested = FALSE;
+  graphbit_blocking_watch_resume ();
   g_cond_broadcast (&runtime.state_changed);
   g_mutex_unlock (&runtime.mutex);
   GRAPHBIT_DEBUG ("runtime stopped");
@@ -459,6 +568,7 @@ graphbit_get_system_info (void)
   blocking = effective (runtime.max_blocking_threads, default_max_blocking_threads);
   stack_mb = effective (runtime.thread_stack_size_mb, default_thread_stack_size_mb);
   g_mutex_unlock (&runtime.mutex);
+  in_flight += graphbit_blocking_watch_get_in_flight ();
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&builder, "{sv}", "version", g_variant_new_string (GRAPHBIT_VERSION_S));

@@ -9,7 +9,7 @@
 # error "Only <graphbit.h> can be included directly."
 #endif
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "graphbit-version-macros.h"
 
@@ -24,6 +24,12 @@ GRAPHBIT_AVAILABLE_IN_ALL
 void      graphbit_shutdown          (void);
 GRAPHBIT_AVAILABLE_IN_ALL
 gboolean  graphbit_runtime_is_started (void);
+GRAPHBIT_AVAILABLE_IN_ALL
+void      graphbit_set_interrupt_fd   (int        fd);
+GRAPHBIT_AVAILABLE_IN_ALL
+void      graphbit_add_interruptible  (GCancellable *cancellable);
+GRAPHBIT_AVAILABLE_IN_ALL
+void      graphbit_remove_interruptible (GCancellable *cancellable);
 GRAPHBIT_AVAILABLE_IN_ALL
 GVariant *graphbit_get_system_info   (void);
 GRAPHBIT_AVAILABLE_IN_ALL

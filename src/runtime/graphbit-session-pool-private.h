@@ -30,6 +30,9 @@ void                       graphbit_session_pool_release      (GraphbitSessionPo
 SoupSession               *graphbit_session_shard_get_session (GraphbitSessionShard *shard);
 /* Its connections' sockets (see graphbit-http-cork). */
 GraphbitConnectionSockets *graphbit_session_shard_get_sockets (GraphbitSessionShard *shard);
+/* The session other threads send on with libsoup's blocking API (see
+ * graphbit-http-blocking.c); created on first use, freed with the pool. */
+SoupSession               *graphbit_session_pool_get_blocking_session (GraphbitSessionPool *pool);
 /* How many sessions the pool has opened. */
 guint                      graphbit_session_pool_get_n_shards (GraphbitSessionPool  *pool);
 

@@ -18,24 +18,36 @@ struct _GraphbitSessionShard
   guint in_flight;
 };
 
+/* Connections the blocking session may open: one per thread blocked in
+ * a call at the same time. */
+#define BLOCKING_SESSION_CONNECTIONS 256
+
 struct _GraphbitSessionPool
 {
   GPtrArray *shards;   /* GraphbitSessionShard*, in the order they were opened */
+  SoupSession *blocking;
+  GMainContext *blocking_context;   /* the blocking session's; never iterated */
 };
+
+static SoupSession *
+session_new (guint connections)
+{
+  /* libsoup's defaults are 2 connections per host and a 60 s inactivity
+   * timeout; graphbit limits load itself and enforces its own deadlines. */
+  return soup_session_new_with_options ("max-conns", connections,
+                                        "max-conns-per-host", connections,
+                                        "timeout", 0,
+                                        "idle-timeout", 60,
+                                        "user-agent", "graphbit/" PACKAGE_VERSION " ",
+                                        NULL);
+}
 
 static GraphbitSessionShard *
 shard_new (void)
 {
   GraphbitSessionShard *shard = g_new0 (GraphbitSessionShard, 1);
 
-  /* libsoup's defaults are 2 connections per host and a 60 s inactivity
-   * timeout; graphbit limits load itself and enforces its own deadlines. */
-  shard->session = soup_session_new_with_options ("max-conns", SHARD_CAPACITY,
-                                                  "max-conns-per-host", SHARD_CAPACITY,
-                                                  "timeout", 0,
-                                                  "idle-timeout", 60,
-                                                  "user-agent", "graphbit/" PACKAGE_VERSION " ",
-                                                  NULL);
+  shard->session = session_new (SHARD_CAPACITY);
   shard->sockets = graphbit_connection_sockets_new ();
   return shard;
 }
@@ -65,6 +77,17 @@ graphbit_session_pool_free (GraphbitSessionPool *pool)
   if (pool == NULL)
     return;
   g_ptr_array_unref (pool->shards);
+  if (pool->blocking != NULL)
+    {
+      /* What closing its connections leaves behind runs before the
+       * context goes. */
+      g_main_context_push_thread_default (pool->blocking_context);
+      g_clear_object (&pool->blocking);
+      while (g_main_context_pending (pool->blocking_context))
+        g_main_context_iteration (pool->blocking_context, FALSE);
+      g_main_context_pop_thread_default (pool->blocking_context);
+      g_clear_pointer (&pool->blocking_context, g_main_context_unref);
+    }
   g_free (pool);
 }
 
@@ -113,4 +136,22 @@ guint
 graphbit_session_pool_get_n_shards (GraphbitSessionPool *pool)
 {
   return pool->shards->len;
+}
+
+SoupSession *
+graphbit_session_pool_get_blocking_session (GraphbitSessionPool *pool)
+{
+  if (pool->blocking == NULL)
+    {
+      /* libsoup kicks its session's context when a message is queued or
+       * done. Blocking sends need nothing run there, so the session gets a
+       * context of its own that no thread iterates: on the worker's, each
+       * kick woke the worker to contend for the session's lock (5 futex
+       * calls and 2 wake-ups per request). */
+      pool->blocking_context = g_main_context_new ();
+      g_main_context_push_thread_default (pool->blocking_context);
+      pool->blocking = session_new (BLOCKING_SESSION_CONNECTIONS);
+      g_main_context_pop_thread_default (pool->blocking_context);
+    }
+  return pool->blocking;
 }

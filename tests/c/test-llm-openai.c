@@ -5,7 +5,12 @@
 
 #include "config.h"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
 
 #include "graphbit.h"
 #include "graphbit-llm-codec-private.h"
@@ -389,6 +394,122 @@ test_shutdown_cancels_in_flight (void)
   g_assert_cmpstr (text, ==, "Mock reply to: after");
 }
 
+typedef struct
+{
+  GCancellable *cancellable;
+  gint64 requests;
+  int fd;              /* with fd >= 0: writes bytes there instead of cancelling */
+} CancelWhenSeen;
+
+static gpointer
+cancel_when_seen (gpointer data)
+{
+  CancelWhenSeen *cancel = data;
+
+  wait_for_mock_requests (cancel->requests);
+  if (cancel->fd < 0)
+    g_cancellable_cancel (cancel->cancellable);
+  else
+    {
+      /* Another signal's number first: it must not cancel. */
+      const char bytes[] = { SIGCHLD, SIGINT };
+
+      g_assert_cmpint (write (cancel->fd, bytes, sizeof bytes), ==, sizeof bytes);
+    }
+  return NULL;
+}
+
+/* A blocking call does its exchange in the calling thread; cancelling it
+ * from another thread (or by an interrupt) aborts the exchange there. */
+static void
+test_blocking_call_cancelled_from_another_thread (gconstpointer data)
+{
+  gboolean by_interrupt = GPOINTER_TO_INT (data);
+  g_autoptr(GraphbitLlmClient) client = new_client ();
+  g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new ("wait mock:delay_ms=30000");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 disconnected = mock_server_stat (mock, "disconnected_early");
+  CancelWhenSeen cancel = { cancellable, mock_server_stat (mock, "requests") + 1, -1 };
+  int fds[2] = { -1, -1 };
+  GThread *canceller;
+
+  if (by_interrupt)
+    {
+      g_assert_true (g_unix_open_pipe (fds, FD_CLOEXEC, NULL));
+      g_assert_true (g_unix_set_fd_nonblocking (fds[0], TRUE, NULL));
+      graphbit_set_interrupt_fd (fds[0]);
+      graphbit_add_interruptible (cancellable);
+      cancel.fd = fds[1];
+    }
+  canceller = g_thread_new ("canceller", cancel_when_seen, &cancel);
+  g_assert_null (graphbit_llm_client_complete (client, request, cancellable, &error));
+  g_thread_join (canceller);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (g_cancellable_is_cancelled (cancellable));
+
+  for (guint i = 0; i < 2500 && mock_server_stat (mock, "disconnected_early") == disconnected; i++)
+    g_usleep (2000);
+  g_assert_cmpint (mock_server_stat (mock, "disconnected_early"), ==, disconnected + 1);
+
+  if (by_interrupt)
+    {
+      graphbit_remove_interruptible (cancellable);
+      graphbit_set_interrupt_fd (-1);
+      close (fds[0]);
+      close (fds[1]);
+    }
+}
+
+typedef struct
+{
+  GraphbitLlmClient *client;
+  guint index;
+  guint failures;
+} BlockingLane;
+
+static gpointer
+run_blocking_lane (gpointer data)
+{
+  BlockingLane *lane = data;
+
+  for (guint i = 0; i < 25; i++)
+    {
+      g_autofree char *prompt = g_strdup_printf ("lane %u call %u", lane->index, i);
+      g_autofree char *expected = g_strconcat ("Mock reply to: ", prompt, NULL);
+      g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new (prompt);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = graphbit_llm_client_complete (lane->client, request, NULL, &error);
+
+      if (error != NULL || g_strcmp0 (text, expected) != 0)
+        lane->failures++;
+    }
+  return NULL;
+}
+
+/* Threads making blocking calls at once share the blocking session: each
+ * gets its own answer. */
+static void
+test_blocking_calls_from_many_threads (void)
+{
+  g_autoptr(GraphbitLlmClient) client = new_client ();
+  BlockingLane lanes[6];
+  GThread *threads[G_N_ELEMENTS (lanes)];
+  gint64 requests = mock_server_stat (mock, "requests");
+
+  for (guint i = 0; i < G_N_ELEMENTS (lanes); i++)
+    {
+      lanes[i] = (BlockingLane) { client, i, 0 };
+      threads[i] = g_thread_new ("lane", run_blocking_lane, &lanes[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (lanes); i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_cmpuint (lanes[i].failures, ==, 0);
+    }
+  g_assert_cmpint (mock_server_stat (mock, "requests") - requests, ==, 25 * G_N_ELEMENTS (lanes));
+}
+
 /* Bodies larger than the bound fail with a typed error, whether the
  * server declares the length or sends chunks; memory stays bounded. */
 static void
@@ -490,6 +611,11 @@ main (int    argc,
   g_test_add_func ("/openai/client/keep-alive", test_connections_are_reused);
   g_test_add_func ("/openai/client/shutdown-cancels", test_shutdown_cancels_in_flight);
   g_test_add_func ("/openai/client/body-size-bound", test_body_size_bound);
+  g_test_add_data_func ("/openai/client/blocking-cancelled-from-thread", GINT_TO_POINTER (FALSE),
+                        test_blocking_call_cancelled_from_another_thread);
+  g_test_add_data_func ("/openai/client/blocking-cancelled-by-interrupt", GINT_TO_POINTER (TRUE),
+                        test_blocking_call_cancelled_from_another_thread);
+  g_test_add_func ("/openai/client/blocking-many-threads", test_blocking_calls_from_many_threads);
 
   mock = mock_server_start ();
   ret = g_test_run ();
