@@ -161,36 +161,47 @@ async def call_async(start: Start, finish: Finish) -> Any:
     return await run_async(start, finish)
 
 
-class _InterruptPipe:
-    """The pipe Python's signal handler writes to while the main thread waits in C.
+class _MainThreadInterrupts:
+    """How Ctrl-C reaches a blocking call while the main thread waits in C.
 
-    Its read end is registered once with ``Graphbit.set_interrupt_fd``;
-    during a blocking call its write end is the wakeup fd, and the call's
-    cancellable is interruptible, so Ctrl-C cancels it.
+    graphbit watches the read end of a pipe (``Graphbit.set_interrupt_fd``);
+    during a blocking call the write end is Python's wakeup fd, so the
+    signal handler writes SIGINT's number there and graphbit cancels the
+    main thread's interruptible cancellable. That cancellable is reused
+    from call to call until an interrupt cancels it.
     """
 
     def __init__(self) -> None:
-        self.write_fd = -1
         self.read_fd = -1
+        self.write_fd = -1
+        self.cancellable: Optional[Gio.Cancellable] = None
 
-    def ensure(self) -> int:
+    def prepare(self) -> Gio.Cancellable:
         if self.write_fd < 0:
             read_fd, write_fd = os.pipe()
             os.set_blocking(read_fd, False)
             os.set_blocking(write_fd, False)
             Graphbit.set_interrupt_fd(read_fd)
             self.read_fd, self.write_fd = read_fd, write_fd
-        return self.write_fd
+        cancellable = self.cancellable
+        if cancellable is None or cancellable.is_cancelled():
+            if cancellable is not None:
+                Graphbit.remove_interruptible(cancellable)
+            cancellable = self.cancellable = Gio.Cancellable()
+            Graphbit.add_interruptible(cancellable)
+        return cancellable
 
     def forget_after_fork(self) -> None:
-        # graphbit forgets the fd in the child; the pipe is the parent's.
+        # graphbit forgets the fd and the cancellable in the child; the
+        # pipe is the parent's.
         for fd in (self.read_fd, self.write_fd):
             if fd >= 0:
                 os.close(fd)
         self.read_fd = self.write_fd = -1
+        self.cancellable = None
 
 
-_interrupts = _InterruptPipe()
+_interrupts = _MainThreadInterrupts()
 os.register_at_fork(after_in_child=_interrupts.forget_after_fork)
 
 
@@ -206,31 +217,22 @@ def run_blocking(blocking: Callable[[Optional[Gio.Cancellable]], Any]) -> Any:
         except GLib.Error as error:
             raise translate(error) from error
 
-    # While the call runs, SIGINT only records the interrupt: the handler
-    # must not raise while PyGObject turns the call's GError into an
-    # exception (that conversion fails then). The user's handler runs after.
-    handler = signal.getsignal(signal.SIGINT)
-    interrupted: list = []
-    if callable(handler):
-        signal.signal(signal.SIGINT, lambda _signum, frame: interrupted.append(frame))
-    cancellable = Gio.Cancellable()
-    previous_fd = signal.set_wakeup_fd(_interrupts.ensure(), warn_on_full_buffer=False)
-    Graphbit.add_interruptible(cancellable)
-    failure: Optional[GLib.Error] = None
+    cancellable = _interrupts.prepare()
+    previous_fd = signal.set_wakeup_fd(_interrupts.write_fd, warn_on_full_buffer=False)
     try:
-        result = blocking(cancellable)
+        return blocking(cancellable)
     except GLib.Error as error:
         failure = error
+    except RuntimeError:
+        # The SIGINT handler raised (KeyboardInterrupt, normally) while
+        # PyGObject was turning the cancellation into an exception, which
+        # makes that conversion fail and loses what was raised.
+        if cancellable.is_cancelled():
+            raise KeyboardInterrupt from None
+        raise
     finally:
-        Graphbit.remove_interruptible(cancellable)
         signal.set_wakeup_fd(previous_fd, warn_on_full_buffer=False)
-        if callable(handler):
-            signal.signal(signal.SIGINT, handler)
-    if interrupted and callable(handler):
-        handler(signal.SIGINT, interrupted[0])   # the default one raises KeyboardInterrupt
-    if failure is not None:
-        raise translate(failure) from failure
-    return result
+    raise translate(failure) from failure
 
 
 atexit.register(stop)

@@ -283,7 +283,7 @@ class LlmClient:
         Raises ``ValueError`` for an empty prompt, ``max_tokens`` outside
         1..100000 or ``temperature`` outside 0.0..2.0. Ctrl-C cancels it.
         """
-        return self._run_blocking(_prompt_request(prompt, max_tokens, temperature), full=False)
+        return self._run_blocking(_prompt_request(prompt, max_tokens, temperature, validate=False), full=False)
 
     def complete_async(
         self, prompt: str, max_tokens: Optional[int] = None, temperature: Optional[float] = None
@@ -296,7 +296,7 @@ class LlmClient:
         self, prompt: str, max_tokens: Optional[int] = None, temperature: Optional[float] = None
     ) -> LlmResponse:
         """Like ``complete()``, returning an ``LlmResponse`` (content, finish_reason, model, id, usage)."""
-        return self._run_blocking(_prompt_request(prompt, max_tokens, temperature), full=True)
+        return self._run_blocking(_prompt_request(prompt, max_tokens, temperature, validate=False), full=True)
 
     def complete_full_async(
         self, prompt: str, max_tokens: Optional[int] = None, temperature: Optional[float] = None
@@ -414,6 +414,8 @@ class LlmClient:
         return native.complete_finish
 
     def _run_blocking(self, request: Any, full: bool) -> Any:
+        # Not validated in Python first: the C call refuses a bad request
+        # before sending anything, and raises right here anyway.
         native = self._native
         if full:
             return LlmResponse._from_native(
