@@ -276,6 +276,36 @@ worker_is_running_locked (GraphbitWorker *worker)
   return FALSE;
 }
 
+/* Each calling thread sticks to one worker, given round-robin: one
+ * thread's requests share that worker's wake-ups and sessions instead of
+ * waking every worker, and threads still spread over them. */
+typedef struct
+{
+  GraphbitWorker *worker;   /* compared only: never dereferenced unchecked */
+  gint64 started_at;        /* of the runtime it belongs to */
+} HomeWorker;
+
+static GPrivate home_worker = G_PRIVATE_INIT (g_free);
+
+static GraphbitWorker *
+home_worker_locked (void)
+{
+  HomeWorker *home = g_private_get (&home_worker);
+
+  if (home == NULL)
+    {
+      home = g_new0 (HomeWorker, 1);
+      g_private_set (&home_worker, home);
+    }
+  if (home->worker == NULL || home->started_at != runtime.started_at || !worker_is_running_locked (home->worker))
+    {
+      home->worker = g_ptr_array_index (runtime.workers, runtime.next_worker);
+      home->started_at = runtime.started_at;
+      runtime.next_worker = (runtime.next_worker + 1) % runtime.workers->len;
+    }
+  return home->worker;
+}
+
 GraphbitWorker *
 graphbit_runtime_acquire_worker (GError **error)
 {
@@ -292,8 +322,7 @@ graphbit_runtime_acquire_worker (GError **error)
       worker = graphbit_worker_get_current ();
       if (worker == NULL || !worker_is_running_locked (worker))
         {
-          worker = g_ptr_array_index (runtime.workers, runtime.next_worker);
-          runtime.next_worker = (runtime.next_worker + 1) % runtime.workers->len;
+          worker = home_worker_locked ();
         }
       graphbit_worker_ref (worker);
       graphbit_worker_begin_operation (worker);
