@@ -19,15 +19,19 @@ is_json_space (char c)
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Skips white space and the comments json-glib takes too. */
+/* Skips white space and the comments json-glib takes too, noting where
+ * the first comment is in *@comment. */
 static const char *
-skip_space (const char *p,
-            const char *end)
+skip_space (const char  *p,
+            const char  *end,
+            const char **comment)
 {
   while (p < end)
     {
       if (is_json_space (*p))
         p++;
+      else if (end - p >= 2 && p[0] == '/' && (p[1] == '/' || p[1] == '*') && *comment == NULL)
+        *comment = p;
       else if (end - p >= 2 && p[0] == '/' && p[1] == '/')
         {
           p = memchr (p, '\n', end - p);
@@ -52,14 +56,15 @@ skip_space (const char *p,
  * outside strings and comments; a bare value runs to the first byte that
  * cannot be part of a number or literal. */
 static const char *
-value_end (const char *p,
-           const char *end)
+value_end (const char  *p,
+           const char  *end,
+           const char **comment)
 {
   guint depth = 0;
 
   do
     {
-      p = skip_space (p, end);
+      p = skip_space (p, end, comment);
       if (p == end)
         return NULL;
       if (*p == '"')
@@ -175,6 +180,7 @@ graphbit_json_load (JsonParser  *parser,
   g_autofree char *repaired = repair_surrogates (data, data + length, &bad_escape);
   const char *end;
   const char *p;
+  const char *comment = NULL;
 
   if (bad_escape != NULL)
     {
@@ -190,10 +196,20 @@ graphbit_json_load (JsonParser  *parser,
   /* json-glib 1.6 takes "{...}{...}" or "1[]" as one document, keeping the
    * last value and leaking the others: refuse content after the value
    * before it sees any. */
-  p = value_end (data, end);
+  p = value_end (data, end, &comment);
+  if (p != NULL)
+    p = skip_space (p, end, &comment);
+  /* json-glib 1.6 leaks nodes when a comment holds a quote, and JSON has
+   * no comments: refused wherever the scan above met one. */
+  if (comment != NULL)
+    {
+      g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                   "JSON does not allow comments (one starts at byte %" G_GSIZE_FORMAT ")",
+                   (gsize) (comment - data));
+      return FALSE;
+    }
   if (p != NULL)
     {
-      p = skip_space (p, end);
       if (p < end)
         {
           g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
