@@ -95,12 +95,14 @@ slice_done (GraphbitCall *call,
   g_object_unref (task);
 }
 
+/* @blocking: the caller waits in this thread (see graphbit_call_set_blocking()). */
 static void
 slice_start (GraphbitEmbeddingClient *self,
              const char              *operation,
              GPtrArray               *texts,
              guint                    offset,
              guint                    n_texts,
+             gboolean                 blocking,
              GCancellable            *cancellable,
              GAsyncReadyCallback      callback,
              gpointer                 user_data)
@@ -125,6 +127,8 @@ slice_start (GraphbitEmbeddingClient *self,
 
   call = graphbit_call_new (graphbit_embedding_client_get_call_host (self), operation, cancellable,
                             slice_attempt, slice_done, task);
+  if (blocking)
+    graphbit_call_set_blocking (call);
   graphbit_call_start (call);
 }
 
@@ -137,6 +141,7 @@ typedef struct
   guint max_concurrency;
   guint n_slices;
   guint next;                      /* first slice not started */
+  gboolean blocking;               /* a blocking variant's, in one slice */
   guint running;
   GPtrArray *results;              /* GraphbitEmbeddings* per slice */
   GError *error;                   /* the first failure */
@@ -239,8 +244,8 @@ start_slices (GTask *task)
 
       batch->running++;
       slice_start (g_task_get_source_object (task), batch->operation, batch->texts, offset,
-                   MIN (batch->slice_size, batch->texts->len - offset), batch->cancellable,
-                   on_slice_done, g_object_ref (task));
+                   MIN (batch->slice_size, batch->texts->len - offset), batch->blocking,
+                   batch->cancellable, on_slice_done, g_object_ref (task));
     }
 }
 
@@ -334,13 +339,16 @@ check_can_send (GraphbitEmbeddingClient *self,
 }
 
 /* Embeds @texts (validated here, naming @field) in slices; the task's
- * result is a GraphbitEmbeddings. */
+ * result is a GraphbitEmbeddings. @blocking: a blocking variant's batch,
+ * whose only slice (if it has one) may do its I/O in the calling thread;
+ * several slices still run concurrently on the workers. */
 static void
 start_batch (GraphbitEmbeddingClient *self,
              const char              *operation,
              const char              *field,
              const char * const      *texts,
              guint                    n_texts,
+             gboolean                 blocking,
              GCancellable            *cancellable,
              GAsyncReadyCallback      callback,
              gpointer                 user_data,
@@ -372,6 +380,7 @@ start_batch (GraphbitEmbeddingClient *self,
   batch->slice_size = (guint) slice_size;
   batch->max_concurrency = (guint) max_concurrency;
   batch->n_slices = (n_texts + batch->slice_size - 1) / batch->slice_size;
+  batch->blocking = blocking && batch->n_slices == 1;
   batch->results = g_ptr_array_new_full (batch->n_slices, unref_result);
   g_ptr_array_set_size (batch->results, batch->n_slices);
   batch->cancellable = g_cancellable_new ();
@@ -419,7 +428,7 @@ graphbit_embedding_client_embed_text_async (GraphbitEmbeddingClient *self,
   g_return_if_fail (GRAPHBIT_IS_EMBEDDING_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  start_batch (self, "embed_text", "text", &text, 1, cancellable, callback, user_data,
+  start_batch (self, "embed_text", "text", &text, 1, FALSE, cancellable, callback, user_data,
                graphbit_embedding_client_embed_text_async);
 }
 
@@ -466,12 +475,14 @@ graphbit_embedding_client_embed_text (GraphbitEmbeddingClient  *self,
   GraphbitEmbeddings *embeddings;
 
   g_return_val_if_fail (GRAPHBIT_IS_EMBEDDING_CLIENT (self), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
 
   if (!graphbit_runtime_check_can_block ("embed_text", error))
     return NULL;
 
   graphbit_sync_call_begin (&call);
-  graphbit_embedding_client_embed_text_async (self, text, cancellable, graphbit_sync_call_done, &call);
+  start_batch (self, "embed_text", "text", &text, 1, TRUE, cancellable, graphbit_sync_call_done, &call,
+               graphbit_embedding_client_embed_text_async);
   embeddings = graphbit_embedding_client_embed_text_finish (self, graphbit_sync_call_wait (&call), error);
   graphbit_sync_call_end (&call);
   return embeddings;
@@ -505,7 +516,7 @@ graphbit_embedding_client_embed_batch_async (GraphbitEmbeddingClient *self,
   g_return_if_fail (texts != NULL || n_texts == 0);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  start_batch (self, "embed_batch", "texts", texts, n_texts, cancellable, callback, user_data,
+  start_batch (self, "embed_batch", "texts", texts, n_texts, FALSE, cancellable, callback, user_data,
                graphbit_embedding_client_embed_batch_async);
 }
 
@@ -553,12 +564,15 @@ graphbit_embedding_client_embed_batch (GraphbitEmbeddingClient  *self,
   GraphbitEmbeddings *embeddings;
 
   g_return_val_if_fail (GRAPHBIT_IS_EMBEDDING_CLIENT (self), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (texts != NULL || n_texts == 0, NULL);
 
   if (!graphbit_runtime_check_can_block ("embed_batch", error))
     return NULL;
 
   graphbit_sync_call_begin (&call);
-  graphbit_embedding_client_embed_batch_async (self, texts, n_texts, cancellable, graphbit_sync_call_done, &call);
+  start_batch (self, "embed_batch", "texts", texts, n_texts, TRUE, cancellable, graphbit_sync_call_done, &call,
+               graphbit_embedding_client_embed_batch_async);
   embeddings = graphbit_embedding_client_embed_batch_finish (self, graphbit_sync_call_wait (&call), error);
   graphbit_sync_call_end (&call);
   return embeddings;
@@ -645,7 +659,7 @@ graphbit_embedding_client_embed_document_async (GraphbitEmbeddingClient *self,
   document->content = g_strdup (content);
   document->metadata = metadata != NULL ? g_variant_ref_sink (metadata) : NULL;
   g_task_set_task_data (task, document, (GDestroyNotify) document_free);
-  start_batch (self, "embed_document", "content", &content, 1, cancellable, on_document_embedded,
+  start_batch (self, "embed_document", "content", &content, 1, FALSE, cancellable, on_document_embedded,
                g_steal_pointer (&task), graphbit_embedding_client_embed_document_async);
 }
 
