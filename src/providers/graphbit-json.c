@@ -196,6 +196,16 @@ graphbit_json_load (JsonParser  *parser,
   /* json-glib 1.6 takes "{...}{...}" or "1[]" as one document, keeping the
    * last value and leaking the others: refuse content after the value
    * before it sees any. */
+  /* json-glib 1.6 reads some bytes that cannot start a value as tokens
+   * of their own and goes on to parse (and leak) what follows. */
+  p = skip_space (data, end, &comment);
+  if (comment == NULL && p < end && (*p == '\0' || strchr ("{[\"-0123456789tfn", *p) == NULL))
+    {
+      g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                   "not a JSON value: unexpected character at byte %" G_GSIZE_FORMAT,
+                   (gsize) (p - data));
+      return FALSE;
+    }
   p = value_end (data, end, &comment);
   if (p != NULL)
     p = skip_space (p, end, &comment);

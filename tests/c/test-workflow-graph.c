@@ -1380,6 +1380,7 @@ test_json_errors (void)
     { "//\"a\"\n{}", "(document)", "JSON does not allow comments (one starts at byte 0)" },
     { "{\"nodes\": [] /* none */}", "(document)", "JSON does not allow comments (one starts at byte 13)" },
     { "{\"name\": \"a\"} {}", "(document)", "unexpected content after the JSON value, at byte 14" },
+    { "  $02{}", "(document)", "not a JSON value: unexpected character at byte 2" },
     { "\"workflow\"", "(document)", "not a JSON object" },
     { "{\"format\": \"something-else\"}", "format",
       "Invalid workflow JSON at format: this is a 'something-else' document, not a graphbit workflow" },
