@@ -13,7 +13,6 @@
 #include "config.h"
 
 #include "graphbit-http-private.h"
-#include "graphbit-http-cork-private.h"
 #include "graphbit-error-private.h"
 #include "runtime/graphbit-runtime-private.h"
 #include "runtime/graphbit-session-pool-private.h"
@@ -198,7 +197,6 @@ graphbit_http_exchange_begin (GraphbitHttpExchange  *exchange,
     {
       graphbit_worker_track (exchange->worker, exchange->cancellable);
       exchange->shard = graphbit_session_pool_take (graphbit_worker_get_session_pool (exchange->worker));
-      graphbit_http_cork_message (exchange->msg, graphbit_session_shard_get_sockets (exchange->shard));
       exchange->tracked = TRUE;
     }
   if (exchange->ended || graphbit_worker_is_stopping (exchange->worker)

@@ -7,7 +7,6 @@
 
 #include <libsoup/soup.h>
 
-#include "http/graphbit-http-cork-private.h"
 
 G_BEGIN_DECLS
 
@@ -28,8 +27,6 @@ GraphbitSessionShard      *graphbit_session_pool_take         (GraphbitSessionPo
 void                       graphbit_session_pool_release      (GraphbitSessionPool  *pool,
                                                                GraphbitSessionShard *shard);
 SoupSession               *graphbit_session_shard_get_session (GraphbitSessionShard *shard);
-/* Its connections' sockets (see graphbit-http-cork). */
-GraphbitConnectionSockets *graphbit_session_shard_get_sockets (GraphbitSessionShard *shard);
 /* The session other threads send on with libsoup's blocking API (see
  * graphbit-http-blocking.c); created on first use, freed with the pool. */
 SoupSession               *graphbit_session_pool_get_blocking_session (GraphbitSessionPool *pool);

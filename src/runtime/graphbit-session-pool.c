@@ -14,7 +14,6 @@
 struct _GraphbitSessionShard
 {
   SoupSession *session;
-  GraphbitConnectionSockets *sockets;
   guint in_flight;
 };
 
@@ -48,7 +47,6 @@ shard_new (void)
   GraphbitSessionShard *shard = g_new0 (GraphbitSessionShard, 1);
 
   shard->session = session_new (SHARD_CAPACITY);
-  shard->sockets = graphbit_connection_sockets_new ();
   return shard;
 }
 
@@ -58,7 +56,6 @@ shard_free (gpointer data)
   GraphbitSessionShard *shard = data;
 
   g_object_unref (shard->session);
-  graphbit_connection_sockets_free (shard->sockets);
   g_free (shard);
 }
 
@@ -124,12 +121,6 @@ SoupSession *
 graphbit_session_shard_get_session (GraphbitSessionShard *shard)
 {
   return shard->session;
-}
-
-GraphbitConnectionSockets *
-graphbit_session_shard_get_sockets (GraphbitSessionShard *shard)
-{
-  return shard->sockets;
 }
 
 guint
