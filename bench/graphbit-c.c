@@ -123,6 +123,25 @@ scenario_concurrent (const BenchOptions *options)
   measure_lanes (options, options->lanes);
 }
 
+/* The "-attached" scenarios: the same, with this thread's main context
+ * attached (graphbit_runtime_attach_context()), so the exchanges run on
+ * the loop that gets the callbacks, as the floor's do. */
+static void
+attach_main_context (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!graphbit_runtime_attach_context (g_main_context_default (), &error))
+    g_error ("attach: %s", error->message);
+}
+
+static void
+scenario_concurrent_attached (const BenchOptions *options)
+{
+  attach_main_context ();
+  measure_lanes (options, options->lanes);
+}
+
 /* One stream pulled with next_async() until its end. */
 typedef struct
 {
@@ -187,6 +206,13 @@ scenario_stream (const BenchOptions *options)
   g_autoptr(GraphbitLlmClient) client = bench_client ();
 
   bench_stream_scenario (IMPL, options, run_stream, client, "chunks");
+}
+
+static void
+scenario_stream_attached (const BenchOptions *options)
+{
+  attach_main_context ();
+  scenario_stream (options);
 }
 
 static void
@@ -335,7 +361,9 @@ static const struct
 } scenarios[] = {
   { "sequential", scenario_sequential },
   { "concurrent", scenario_concurrent },
+  { "concurrent-attached", scenario_concurrent_attached },
   { "stream", scenario_stream },
+  { "stream-attached", scenario_stream_attached },
   { "idle", scenario_idle },
   { "inflight", scenario_inflight },
   { "workflow", scenario_workflow },

@@ -25,6 +25,11 @@ void      graphbit_shutdown          (void);
 GRAPHBIT_AVAILABLE_IN_ALL
 gboolean  graphbit_runtime_is_started (void);
 GRAPHBIT_AVAILABLE_IN_ALL
+gboolean  graphbit_runtime_attach_context (GMainContext  *context,
+                                           GError       **error);
+GRAPHBIT_AVAILABLE_IN_ALL
+void      graphbit_runtime_detach_context (void);
+GRAPHBIT_AVAILABLE_IN_ALL
 void      graphbit_set_interrupt_fd   (int        fd);
 GRAPHBIT_AVAILABLE_IN_ALL
 void      graphbit_add_interruptible  (GCancellable *cancellable);

@@ -18,6 +18,12 @@ typedef void (*GraphbitWorkerFunc) (GraphbitWorker *worker,
 GraphbitWorker *graphbit_worker_new              (guint               index,
                                                   gsize               stack_size,
                                                   GError            **error);
+/* A worker without a thread, on @context, which the calling thread
+ * iterates (graphbit_runtime_attach_context()); it is that thread's
+ * current worker until it stops. */
+GraphbitWorker *graphbit_worker_new_attached     (guint               index,
+                                                  GMainContext       *context);
+gboolean        graphbit_worker_is_attached      (GraphbitWorker     *worker);
 GraphbitWorker *graphbit_worker_ref              (GraphbitWorker     *worker);
 void            graphbit_worker_unref            (GraphbitWorker     *worker);
 guint           graphbit_worker_get_index        (GraphbitWorker     *worker);

@@ -39,6 +39,14 @@ struct _GraphbitWorker
   GraphbitSessionPool *sessions;
   GHashTable *tracked;   /* GCancellable* set */
   gboolean stopping;
+
+  /* An attached worker runs on a context its caller's thread iterates
+   * (graphbit_runtime_attach_context()): no thread of its own. */
+  gboolean attached;
+  GThread *owner;
+  GMutex stop_mutex;
+  GCond stop_cond;
+  gboolean stopped;
 };
 
 static GPrivate current_worker;
@@ -149,6 +157,31 @@ graphbit_worker_new (guint    index,
 }
 
 GraphbitWorker *
+graphbit_worker_new_attached (guint         index,
+                              GMainContext *context)
+{
+  GraphbitWorker *worker = g_new0 (GraphbitWorker, 1);
+
+  g_atomic_ref_count_init (&worker->ref_count);
+  worker->index = index;
+  worker->context = g_main_context_ref (context);
+  worker->tracked = g_hash_table_new (NULL, NULL);
+  worker->attached = TRUE;
+  worker->owner = g_thread_self ();
+  g_mutex_init (&worker->stop_mutex);
+  g_cond_init (&worker->stop_cond);
+  g_private_set (&current_worker, worker);
+  GRAPHBIT_DEBUG ("I/O worker %u attached to a caller's main context", index);
+  return worker;
+}
+
+gboolean
+graphbit_worker_is_attached (GraphbitWorker *worker)
+{
+  return worker->attached;
+}
+
+GraphbitWorker *
 graphbit_worker_ref (GraphbitWorker *worker)
 {
   g_atomic_ref_count_inc (&worker->ref_count);
@@ -164,6 +197,11 @@ graphbit_worker_unref (GraphbitWorker *worker)
   g_assert (worker->sessions == NULL);
   g_clear_pointer (&worker->tracked, g_hash_table_unref);
   g_clear_pointer (&worker->loop, g_main_loop_unref);
+  if (worker->attached)
+    {
+      g_mutex_clear (&worker->stop_mutex);
+      g_cond_clear (&worker->stop_cond);
+    }
   g_clear_pointer (&worker->context, g_main_context_unref);
   g_free (worker);
 }
@@ -204,13 +242,32 @@ graphbit_worker_begin_operation (GraphbitWorker *worker)
   g_atomic_int_inc (&worker->in_flight);
 }
 
+/* Worker thread, once stopping and nothing is in flight any more. */
+static void
+worker_stopped (GraphbitWorker *worker)
+{
+  if (!worker->attached)
+    {
+      g_main_loop_quit (worker->loop);
+      return;
+    }
+  /* What its own thread does after its loop, done in the caller's. */
+  g_clear_pointer (&worker->sessions, graphbit_session_pool_free);
+  g_private_set (&current_worker, NULL);
+  g_mutex_lock (&worker->stop_mutex);
+  worker->stopped = TRUE;
+  g_cond_broadcast (&worker->stop_cond);
+  g_mutex_unlock (&worker->stop_mutex);
+  GRAPHBIT_DEBUG ("I/O worker %u detached", worker->index);
+}
+
 void
 graphbit_worker_end_operation (GraphbitWorker *worker)
 {
   g_assert (graphbit_worker_is_current (worker));
 
   if (g_atomic_int_dec_and_test (&worker->in_flight) && worker->stopping)
-    g_main_loop_quit (worker->loop);
+    worker_stopped (worker);
 }
 
 GraphbitSessionPool *
@@ -267,12 +324,47 @@ begin_stop (GraphbitWorker *worker,
                   worker->index, to_cancel->len, graphbit_worker_get_in_flight (worker));
 
   if (g_atomic_int_get (&worker->in_flight) == 0)
-    g_main_loop_quit (worker->loop);
+    worker_stopped (worker);
+}
+
+/* The caller must keep iterating an attached worker's context: this
+ * waits that long for it to wind down, then gives up (the worker stays
+ * referenced by the pending stop, so nothing is freed under it). */
+#define ATTACHED_STOP_TIMEOUT_US (10 * G_TIME_SPAN_SECOND)
+
+static void
+stop_attached (GraphbitWorker *worker)
+{
+  gint64 give_up_at = g_get_monotonic_time () + ATTACHED_STOP_TIMEOUT_US;
+
+  if (worker->owner == g_thread_self ())
+    {
+      /* Called in the thread that iterates it: wind it down here. */
+      graphbit_worker_invoke (worker, begin_stop, NULL, NULL);
+      while (!worker->stopped && g_get_monotonic_time () < give_up_at)
+        g_main_context_iteration (worker->context, TRUE);
+    }
+  else
+    {
+      graphbit_worker_invoke (worker, begin_stop, NULL, NULL);
+      g_mutex_lock (&worker->stop_mutex);
+      while (!worker->stopped && g_cond_wait_until (&worker->stop_cond, &worker->stop_mutex, give_up_at))
+        ;
+      g_mutex_unlock (&worker->stop_mutex);
+    }
+  if (!worker->stopped)
+    g_warning ("graphbit: the main context attached with graphbit_runtime_attach_context() was not "
+               "iterated while the runtime shut down; its requests are left behind");
 }
 
 void
 graphbit_worker_stop_and_join (GraphbitWorker *worker)
 {
+  if (worker->attached)
+    {
+      stop_attached (worker);
+      return;
+    }
   g_return_if_fail (!graphbit_worker_is_current (worker));
 
   if (!worker->thread_started)
