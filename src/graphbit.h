@@ -14,6 +14,7 @@
 # include "graphbit-error.h"
 # include "graphbit-init.h"
 # include "graphbit-runtime.h"
+# include "graphbit-completion-queue.h"
 # include "graphbit-llm-config.h"
 # include "graphbit-llm-request.h"
 # include "graphbit-llm-response.h"

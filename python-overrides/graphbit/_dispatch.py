@@ -29,7 +29,7 @@ from typing import Any, Callable, Optional
 from ._errors import translate
 from ._native import Gio, GLib, Graphbit
 
-__all__ = ["call_async", "run_async", "run_blocking", "stop"]
+__all__ = ["call_async", "call_queued", "run_async", "run_blocking", "run_queued", "stop"]
 
 # start(cancellable, callback) begins an asynchronous C call;
 # finish(result) completes it (raising GLib.Error on failure).
@@ -172,6 +172,82 @@ def _outbox(loop: Any) -> _Outbox:
     if outbox is None:
         outbox = _outboxes[loop] = _Outbox(loop)
     return outbox
+
+
+class _LoopCompletions:
+    """Calls whose outcome reaches one event loop through a completion queue.
+
+    The call runs on a graphbit worker, which leaves the outcome in a
+    ``Graphbit.CompletionQueue``; the loop watches the queue's fd and
+    settles every waiting future at once. No dispatch thread, no main
+    context, and the interpreter lock is only taken by the loop's thread.
+    """
+
+    def __init__(self, loop: Any) -> None:
+        self.loop = loop
+        self.queue = Graphbit.CompletionQueue.new()
+        self.waiting: dict = {}
+        self.next_tag = 0
+        loop.add_reader(self.queue.get_fd(), self.drain)
+
+    def start(self, begin: Callable[..., None], convert: Callable[[Any], Any]) -> "asyncio.Future[Any]":
+        self.next_tag += 1
+        tag = self.next_tag
+        future = self.loop.create_future()
+        cancellable = Gio.Cancellable()
+        self.waiting[tag] = (future, convert)
+        future.add_done_callback(lambda f: cancellable.cancel() if f.cancelled() else None)
+        begin(cancellable, self.queue, tag)
+        return future
+
+    def drain(self) -> None:
+        queue, waiting = self.queue, self.waiting
+        while True:
+            completion = queue.pop()
+            if completion is None:
+                return
+            entry = waiting.pop(completion.get_tag(), None)
+            if entry is None or entry[0].done():
+                continue
+            future, convert = entry
+            try:
+                value = convert(completion.propagate())
+            except GLib.Error as error:
+                future.set_exception(translate(error))
+            except BaseException as error:  # noqa: BLE001 - forwarded, never swallowed
+                future.set_exception(error)
+            else:
+                future.set_result(value)
+
+    def close(self) -> None:
+        if not self.loop.is_closed():
+            self.loop.remove_reader(self.queue.get_fd())
+
+
+_completions: "weakref.WeakKeyDictionary[Any, _LoopCompletions]" = weakref.WeakKeyDictionary()
+
+
+def run_queued(begin: Callable[..., None], convert: Callable[[Any], Any]) -> "asyncio.Future[Any]":
+    """Starts ``begin(cancellable, queue, tag)``, a C call reporting to a completion queue.
+
+    Must be called with a running event loop; the future resolves to
+    ``convert(result)``. Cancelling it cancels the C call.
+    """
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    completions = _completions.get(loop)
+    if completions is None:
+        # Queues of loops that were closed since go now (their pipes too).
+        for old_loop in [old for old in _completions.keys() if old.is_closed()]:
+            del _completions[old_loop]
+        completions = _completions[loop] = _LoopCompletions(loop)
+    return completions.start(begin, convert)
+
+
+async def call_queued(begin: Callable[..., None], convert: Callable[[Any], Any]) -> Any:
+    """A coroutine for ``run_queued`` (see ``call_async``)."""
+    return await run_queued(begin, convert)
 
 
 def run_async(start: Start, finish: Finish) -> "asyncio.Future[Any]":

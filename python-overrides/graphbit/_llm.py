@@ -407,12 +407,6 @@ class LlmClient:
         self._native.reset_stats()
 
     # plumbing
-    def _finish(self, full: bool):
-        native = self._native
-        if full:
-            return lambda result: LlmResponse._from_native(native.complete_full_finish(result))
-        return native.complete_finish
-
     def _run_blocking(self, request: Any, full: bool) -> Any:
         # Not validated in Python first: the C call refuses a bad request
         # before sending anything, and raises right here anyway.
@@ -425,10 +419,10 @@ class LlmClient:
 
     def _run_async(self, request: Any, full: bool) -> Awaitable[Any]:
         native = self._native
-        start_async = native.complete_full_async if full else native.complete_async
-        return _dispatch.call_async(
-            lambda cancellable, callback: start_async(request, cancellable, callback),
-            self._finish(full),
+        convert = LlmResponse._from_native if full else (lambda response: response.get_content())
+        return _dispatch.call_queued(
+            lambda cancellable, queue, tag: native.complete_queued(request, cancellable, queue, tag),
+            convert,
         )
 
     def __repr__(self) -> str:

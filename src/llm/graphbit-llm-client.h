@@ -17,6 +17,7 @@
 #include "graphbit-llm-response.h"
 #include "graphbit-llm-stream.h"
 #include "graphbit-llm-batch.h"
+#include "graphbit-completion-queue.h"
 
 G_BEGIN_DECLS
 
@@ -118,6 +119,12 @@ GRAPHBIT_AVAILABLE_IN_ALL
 GraphbitLlmResponse *graphbit_llm_client_complete_full_finish (GraphbitLlmClient    *self,
                                                                GAsyncResult         *result,
                                                                GError              **error);
+GRAPHBIT_AVAILABLE_IN_ALL
+void                 graphbit_llm_client_complete_queued      (GraphbitLlmClient       *self,
+                                                               GraphbitLlmRequest      *request,
+                                                               GCancellable            *cancellable,
+                                                               GraphbitCompletionQueue *queue,
+                                                               guint64                  tag);
 
 GRAPHBIT_AVAILABLE_IN_ALL
 void                 graphbit_llm_client_complete_batch_async  (GraphbitLlmClient   *self,

@@ -646,6 +646,86 @@ test_attached_context (gconstpointer data)
   g_thread_join (g_thread_new ("attached", run_attached, &run));
 }
 
+/* Waits (bounded) until @fd is readable. */
+static gboolean
+wait_readable (int fd)
+{
+  GPollFD poll_fd = { fd, G_IO_IN, 0 };
+
+  return g_poll (&poll_fd, 1, 5000) == 1;
+}
+
+/* Outcomes of calls started with a completion queue arrive there, tagged,
+ * with the fd readable until the queue is emptied. */
+static void
+test_completion_queue (void)
+{
+  g_autoptr(GraphbitLlmClient) client = new_client ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GraphbitCompletionQueue) queue = graphbit_completion_queue_new (&error);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GraphbitLlmRequest) slow = graphbit_llm_request_new ("queued wait mock:delay_ms=30000");
+  g_autoptr(GraphbitLlmRequest) failing = graphbit_llm_request_new ("queued mock:status=503");
+  g_autoptr(GraphbitLlmRequest) empty = graphbit_llm_request_new ("");
+  gboolean seen[8] = { FALSE };
+  guint outcomes = 0;
+  gint64 requests = mock_server_stat (mock, "requests");
+
+  g_assert_no_error (error);
+  g_assert_null (graphbit_completion_queue_pop (queue));
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *prompt = g_strdup_printf ("queued %u", i);
+      g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new (prompt);
+
+      graphbit_llm_client_complete_queued (client, request, NULL, queue, 100 + i);
+    }
+  graphbit_llm_client_complete_queued (client, failing, NULL, queue, 105);
+  graphbit_llm_client_complete_queued (client, empty, NULL, queue, 106);
+  graphbit_llm_client_complete_queued (client, slow, cancellable, queue, 107);
+  wait_for_mock_requests (requests + 7);
+  g_cancellable_cancel (cancellable);
+
+  while (outcomes < 8 && wait_readable (graphbit_completion_queue_get_fd (queue)))
+    {
+      GraphbitCompletion *completion;
+
+      while ((completion = graphbit_completion_queue_pop (queue)) != NULL)
+        {
+          guint64 tag = graphbit_completion_get_tag (completion);
+          g_autoptr(GError) outcome_error = NULL;
+          g_autoptr(GObject) result = graphbit_completion_propagate (completion, &outcome_error);
+
+          g_assert_cmpuint (tag, >=, 100);
+          g_assert_cmpuint (tag, <, 108);
+          g_assert_false (seen[tag - 100]);
+          seen[tag - 100] = TRUE;
+          outcomes++;
+          if (tag < 105)
+            {
+              g_autofree char *expected = g_strdup_printf ("Mock reply to: queued %u", (guint) (tag - 100));
+
+              g_assert_no_error (outcome_error);
+              g_assert_cmpstr (graphbit_llm_response_get_content (GRAPHBIT_LLM_RESPONSE (result)), ==, expected);
+            }
+          else if (tag == 105)
+            g_assert_error (outcome_error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_PROVIDER);
+          else if (tag == 106)
+            g_assert_error (outcome_error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_VALIDATION);
+          else
+            g_assert_error (outcome_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+          g_object_unref (completion);
+        }
+    }
+  g_assert_cmpuint (outcomes, ==, 8);
+  /* Emptied: the fd is no longer readable. */
+  {
+    GPollFD poll_fd = { graphbit_completion_queue_get_fd (queue), G_IO_IN, 0 };
+
+    g_assert_cmpint (g_poll (&poll_fd, 1, 0), ==, 0);
+  }
+}
+
 /* Bodies larger than the bound fail with a typed error, whether the
  * server declares the length or sends chunks; memory stays bounded. */
 static void
@@ -752,6 +832,7 @@ main (int    argc,
   g_test_add_data_func ("/openai/client/blocking-cancelled-by-interrupt", GINT_TO_POINTER (TRUE),
                         test_blocking_call_cancelled_from_another_thread);
   g_test_add_func ("/openai/client/blocking-many-threads", test_blocking_calls_from_many_threads);
+  g_test_add_func ("/openai/client/completion-queue", test_completion_queue);
   g_test_add_data_func ("/openai/client/attached-context-shutdown-here", GINT_TO_POINTER (TRUE),
                         test_attached_context);
   g_test_add_data_func ("/openai/client/attached-context-shutdown-elsewhere", GINT_TO_POINTER (FALSE),

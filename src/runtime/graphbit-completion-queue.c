@@ -1,0 +1,254 @@
+/* graphbit-completion-queue.c - results of asynchronous calls, collected for another event loop
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * GIO delivers a result in the main context of the thread that started
+ * the call. A program whose own event loop is not GLib's (Python's
+ * asyncio) would need a second thread iterating a context, and every
+ * result would then cross threads twice and wake an interpreter thread
+ * that must take the interpreter lock. A completion queue instead
+ * collects outcomes in C, on the worker that produced them, and makes a
+ * file descriptor readable for the program's loop, which pops them all at
+ * once: one wake-up per batch, no extra thread.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+
+#include "graphbit-completion-queue-private.h"
+#include "graphbit-error-private.h"
+
+struct _GraphbitCompletion
+{
+  GObject parent_instance;
+
+  guint64 tag;
+  GObject *result;
+  GError *error;
+};
+
+G_DEFINE_FINAL_TYPE (GraphbitCompletion, graphbit_completion, G_TYPE_OBJECT)
+
+static void
+graphbit_completion_finalize (GObject *object)
+{
+  GraphbitCompletion *self = GRAPHBIT_COMPLETION (object);
+
+  g_clear_object (&self->result);
+  g_clear_error (&self->error);
+  G_OBJECT_CLASS (graphbit_completion_parent_class)->finalize (object);
+}
+
+static void
+graphbit_completion_class_init (GraphbitCompletionClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = graphbit_completion_finalize;
+}
+
+static void
+graphbit_completion_init (GraphbitCompletion *self)
+{
+}
+
+/**
+ * GraphbitCompletion:
+ *
+ * The outcome of one call started with a [class@Graphbit.CompletionQueue]:
+ * its tag, and its result or its error.
+ */
+
+/**
+ * graphbit_completion_get_tag:
+ * @self: a #GraphbitCompletion
+ *
+ * Gets the tag the call was started with.
+ *
+ * Returns: the tag
+ */
+guint64
+graphbit_completion_get_tag (GraphbitCompletion *self)
+{
+  g_return_val_if_fail (GRAPHBIT_IS_COMPLETION (self), 0);
+  return self->tag;
+}
+
+/**
+ * graphbit_completion_propagate:
+ * @self: a #GraphbitCompletion
+ * @error: return location for a #GError
+ *
+ * Gets the call's result, or its error. The function that started the
+ * call says what the result is (for
+ * [method@Graphbit.LlmClient.complete_queued], a
+ * [class@Graphbit.LlmResponse]).
+ *
+ * Returns: (transfer full) (nullable): the result, or %NULL with @error
+ *   set
+ */
+GObject *
+graphbit_completion_propagate (GraphbitCompletion  *self,
+                               GError             **error)
+{
+  g_return_val_if_fail (GRAPHBIT_IS_COMPLETION (self), NULL);
+
+  if (self->error != NULL)
+    {
+      /* Through graphbit's own, so bindings can read the details. */
+      graphbit_propagate_error (error, g_error_copy (self->error));
+      return NULL;
+    }
+  return self->result != NULL ? g_object_ref (self->result) : NULL;
+}
+
+struct _GraphbitCompletionQueue
+{
+  GObject parent_instance;
+
+  int fds[2];            /* a pipe: readable while completions wait */
+  GMutex lock;
+  GQueue completions;    /* GraphbitCompletion*, oldest first */
+  gboolean signalled;    /* a byte is in the pipe */
+};
+
+G_DEFINE_FINAL_TYPE (GraphbitCompletionQueue, graphbit_completion_queue, G_TYPE_OBJECT)
+
+static void
+graphbit_completion_queue_finalize (GObject *object)
+{
+  GraphbitCompletionQueue *self = GRAPHBIT_COMPLETION_QUEUE (object);
+
+  g_queue_clear_full (&self->completions, g_object_unref);
+  for (guint i = 0; i < 2; i++)
+    if (self->fds[i] >= 0)
+      close (self->fds[i]);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (graphbit_completion_queue_parent_class)->finalize (object);
+}
+
+static void
+graphbit_completion_queue_class_init (GraphbitCompletionQueueClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = graphbit_completion_queue_finalize;
+}
+
+static void
+graphbit_completion_queue_init (GraphbitCompletionQueue *self)
+{
+  self->fds[0] = self->fds[1] = -1;
+  g_mutex_init (&self->lock);
+  g_queue_init (&self->completions);
+}
+
+/**
+ * GraphbitCompletionQueue:
+ *
+ * Collects the outcomes of asynchronous calls for an event loop that is
+ * not GLib's, such as Python's asyncio: calls started with a queue (for
+ * instance [method@Graphbit.LlmClient.complete_queued]) run on graphbit's
+ * workers and leave their outcome here, and the queue's file descriptor
+ * becomes readable. The loop watches that descriptor and, when it is
+ * readable, calls [method@Graphbit.CompletionQueue.pop] until it returns
+ * %NULL. No GLib main context needs to run, and results that arrive
+ * together cost one wake-up.
+ *
+ * Pop from one thread at a time; calls may be started from any thread.
+ */
+
+/**
+ * graphbit_completion_queue_new:
+ * @error: return location for a #GError
+ *
+ * Creates an empty queue.
+ *
+ * Returns: (transfer full): a new queue, or %NULL if no pipe could be
+ *   opened
+ */
+GraphbitCompletionQueue *
+graphbit_completion_queue_new (GError **error)
+{
+  g_autoptr(GraphbitCompletionQueue) self = g_object_new (GRAPHBIT_TYPE_COMPLETION_QUEUE, NULL);
+
+  if (!g_unix_open_pipe (self->fds, FD_CLOEXEC, error)
+      || !g_unix_set_fd_nonblocking (self->fds[0], TRUE, error)
+      || !g_unix_set_fd_nonblocking (self->fds[1], TRUE, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/**
+ * graphbit_completion_queue_get_fd:
+ * @self: a #GraphbitCompletionQueue
+ *
+ * Gets the file descriptor to watch: it is readable while completions
+ * wait (until [method@Graphbit.CompletionQueue.pop] returns %NULL). Do not
+ * read it or close it.
+ *
+ * Returns: a file descriptor owned by the queue
+ */
+int
+graphbit_completion_queue_get_fd (GraphbitCompletionQueue *self)
+{
+  g_return_val_if_fail (GRAPHBIT_IS_COMPLETION_QUEUE (self), -1);
+  return self->fds[0];
+}
+
+/**
+ * graphbit_completion_queue_pop:
+ * @self: a #GraphbitCompletionQueue
+ *
+ * Takes the oldest waiting completion.
+ *
+ * Returns: (transfer full) (nullable): a completion, or %NULL when none
+ *   waits (the descriptor is then no longer readable)
+ */
+GraphbitCompletion *
+graphbit_completion_queue_pop (GraphbitCompletionQueue *self)
+{
+  GraphbitCompletion *completion;
+
+  g_return_val_if_fail (GRAPHBIT_IS_COMPLETION_QUEUE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  completion = g_queue_pop_head (&self->completions);
+  if (completion == NULL && self->signalled)
+    {
+      char bytes[64];
+
+      gssize n;
+
+      do
+        n = read (self->fds[0], bytes, sizeof bytes);
+      while (n > 0 || (n < 0 && errno == EINTR));
+      self->signalled = FALSE;
+    }
+  g_mutex_unlock (&self->lock);
+  return completion;
+}
+
+void
+graphbit_completion_queue_push (GraphbitCompletionQueue *self,
+                                guint64                  tag,
+                                gpointer                 result,
+                                GError                  *error)
+{
+  GraphbitCompletion *completion = g_object_new (GRAPHBIT_TYPE_COMPLETION, NULL);
+
+  completion->tag = tag;
+  completion->result = result;
+  completion->error = error;
+
+  g_mutex_lock (&self->lock);
+  g_queue_push_tail (&self->completions, completion);
+  if (!self->signalled)
+    {
+      self->signalled = TRUE;
+      while (write (self->fds[1], "", 1) < 0 && errno == EINTR)
+        ;
+    }
+  g_mutex_unlock (&self->lock);
+}
