@@ -211,7 +211,7 @@ class _LoopCompletions:
                 continue
             future, convert = entry
             try:
-                value = convert(completion.propagate())
+                value = convert(completion)
             except GLib.Error as error:
                 future.set_exception(translate(error))
             except BaseException as error:  # noqa: BLE001 - forwarded, never swallowed
@@ -231,7 +231,8 @@ def run_queued(begin: Callable[..., None], convert: Callable[[Any], Any]) -> "as
     """Starts ``begin(cancellable, queue, tag)``, a C call reporting to a completion queue.
 
     Must be called with a running event loop; the future resolves to
-    ``convert(result)``. Cancelling it cancels the C call.
+    ``convert(completion)`` (which calls ``completion.propagate()``, raising
+    the call's error). Cancelling it cancels the C call.
     """
     import asyncio
 

@@ -137,6 +137,19 @@ def _prompt_request(prompt: Any, max_tokens: Any, temperature: Any, validate: bo
     return request
 
 
+def _queued_response(completion: Any) -> "LlmResponse":
+    return LlmResponse._from_native(completion.propagate())
+
+
+def _queued_text(completion: Any) -> str:
+    return completion.propagate().get_content()
+
+
+def _queued_chunk(completion: Any) -> Optional[str]:
+    completion.propagate()   # raises the call's error
+    return completion.get_text()
+
+
 Message = Union[Tuple[str, str], Mapping[str, str]]
 
 
@@ -182,9 +195,9 @@ class LlmStream:
 
     async def __anext__(self) -> str:
         native = self._native
-        text = await _dispatch.run_async(
-            lambda cancellable, callback: native.next_async(cancellable, callback),
-            native.next_finish,
+        text = await _dispatch.run_queued(
+            lambda cancellable, queue, tag: native.next_queued(cancellable, queue, tag),
+            _queued_chunk,
         )
         if text is None:
             raise StopAsyncIteration
@@ -419,7 +432,7 @@ class LlmClient:
 
     def _run_async(self, request: Any, full: bool) -> Awaitable[Any]:
         native = self._native
-        convert = LlmResponse._from_native if full else (lambda response: response.get_content())
+        convert = _queued_response if full else _queued_text
         return _dispatch.call_queued(
             lambda cancellable, queue, tag: native.complete_queued(request, cancellable, queue, tag),
             convert,

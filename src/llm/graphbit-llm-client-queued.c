@@ -3,14 +3,13 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The call is started on a worker, so its result is delivered there, in
- * C, and pushed to the queue: the caller's loop is woken once per batch
+ * C, and pushed to the queue (graphbit_completion_queue_start()): the caller's loop is woken once per batch
  * of outcomes, and no main context of the caller's is involved.
  */
 
 #include "config.h"
 
 #include "graphbit-llm-client-private.h"
-#include "runtime/graphbit-runtime-private.h"
 #include "runtime/graphbit-completion-queue-private.h"
 
 typedef struct
@@ -46,16 +45,14 @@ on_completed (GObject      *source,
   queued_completion_free (queued);
 }
 
-/* Worker thread: started here, so the GTask's context is the worker's. */
+/* Worker thread. */
 static void
-start_on_worker (GraphbitWorker *worker,
-                 gpointer        data)
+start (gpointer data)
 {
   QueuedCompletion *queued = data;
 
   graphbit_llm_client_complete_full_async (queued->client, queued->request, queued->cancellable,
                                            on_completed, queued);
-  graphbit_worker_end_operation (worker);
 }
 
 /**
@@ -80,26 +77,17 @@ graphbit_llm_client_complete_queued (GraphbitLlmClient       *self,
                                      guint64                  tag)
 {
   QueuedCompletion *queued;
-  GraphbitWorker *worker;
-  GError *error = NULL;
 
   g_return_if_fail (GRAPHBIT_IS_LLM_CLIENT (self));
   g_return_if_fail (GRAPHBIT_IS_LLM_REQUEST (request));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (GRAPHBIT_IS_COMPLETION_QUEUE (queue));
 
-  worker = graphbit_runtime_acquire_worker (&error);
-  if (worker == NULL)
-    {
-      graphbit_completion_queue_push (queue, tag, NULL, error);
-      return;
-    }
   queued = g_new0 (QueuedCompletion, 1);
   queued->client = g_object_ref (self);
   queued->request = g_object_ref (request);
   queued->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   queued->queue = g_object_ref (queue);
   queued->tag = tag;
-  graphbit_worker_invoke (worker, start_on_worker, queued, NULL);
-  graphbit_worker_unref (worker);
+  graphbit_completion_queue_start (queue, tag, start, queued, (GDestroyNotify) queued_completion_free);
 }

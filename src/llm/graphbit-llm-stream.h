@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "graphbit-version-macros.h"
+#include "graphbit-completion-queue.h"
 #include "graphbit-llm-response.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,11 @@ GRAPHBIT_AVAILABLE_IN_ALL
 char                *graphbit_llm_stream_next         (GraphbitLlmStream    *self,
                                                        GCancellable         *cancellable,
                                                        GError              **error);
+GRAPHBIT_AVAILABLE_IN_ALL
+void                 graphbit_llm_stream_next_queued  (GraphbitLlmStream       *self,
+                                                       GCancellable            *cancellable,
+                                                       GraphbitCompletionQueue *queue,
+                                                       guint64                  tag);
 GRAPHBIT_AVAILABLE_IN_ALL
 void                 graphbit_llm_stream_close        (GraphbitLlmStream    *self);
 GRAPHBIT_AVAILABLE_IN_ALL

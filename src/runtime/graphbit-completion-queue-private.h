@@ -17,4 +17,21 @@ void graphbit_completion_queue_push (GraphbitCompletionQueue *self,
                                      gpointer                 result,
                                      GError                  *error);
 
+/* The same, for a call whose result is text (taken, may be NULL). */
+void graphbit_completion_queue_push_text (GraphbitCompletionQueue *self,
+                                          guint64                  tag,
+                                          char                    *text,
+                                          GError                  *error);
+
+/* Starts an asynchronous call on a worker: @start (@data) runs there, so
+ * the call's callback runs there too and can push the outcome for @tag.
+ * If no worker can be had (a shutdown runs), @data is destroyed and the
+ * error is pushed for @tag instead. */
+typedef void (*GraphbitQueuedStartFunc) (gpointer data);
+void graphbit_completion_queue_start     (GraphbitCompletionQueue *self,
+                                          guint64                  tag,
+                                          GraphbitQueuedStartFunc  start,
+                                          gpointer                 data,
+                                          GDestroyNotify           destroy);
+
 G_END_DECLS

@@ -22,6 +22,7 @@
 
 #include "graphbit-completion-queue-private.h"
 #include "graphbit-error-private.h"
+#include "graphbit-runtime-private.h"
 
 struct _GraphbitCompletion
 {
@@ -29,6 +30,7 @@ struct _GraphbitCompletion
 
   guint64 tag;
   GObject *result;
+  char *text;
   GError *error;
 };
 
@@ -40,6 +42,7 @@ graphbit_completion_finalize (GObject *object)
   GraphbitCompletion *self = GRAPHBIT_COMPLETION (object);
 
   g_clear_object (&self->result);
+  g_free (self->text);
   g_clear_error (&self->error);
   G_OBJECT_CLASS (graphbit_completion_parent_class)->finalize (object);
 }
@@ -75,6 +78,24 @@ graphbit_completion_get_tag (GraphbitCompletion *self)
 {
   g_return_val_if_fail (GRAPHBIT_IS_COMPLETION (self), 0);
   return self->tag;
+}
+
+/**
+ * graphbit_completion_get_text:
+ * @self: a #GraphbitCompletion
+ *
+ * Gets the call's text result, for calls whose result is text (for
+ * [method@Graphbit.LlmStream.next_queued], the next chunk, or %NULL at
+ * the end of the stream). Call [method@Graphbit.Completion.propagate]
+ * first to see whether the call failed.
+ *
+ * Returns: (nullable): the text, or %NULL
+ */
+const char *
+graphbit_completion_get_text (GraphbitCompletion *self)
+{
+  g_return_val_if_fail (GRAPHBIT_IS_COMPLETION (self), NULL);
+  return self->text;
 }
 
 /**
@@ -230,16 +251,18 @@ graphbit_completion_queue_pop (GraphbitCompletionQueue *self)
   return completion;
 }
 
-void
-graphbit_completion_queue_push (GraphbitCompletionQueue *self,
-                                guint64                  tag,
-                                gpointer                 result,
-                                GError                  *error)
+static void
+push (GraphbitCompletionQueue *self,
+      guint64                  tag,
+      gpointer                 result,
+      char                    *text,
+      GError                  *error)
 {
   GraphbitCompletion *completion = g_object_new (GRAPHBIT_TYPE_COMPLETION, NULL);
 
   completion->tag = tag;
   completion->result = result;
+  completion->text = text;
   completion->error = error;
 
   g_mutex_lock (&self->lock);
@@ -251,4 +274,64 @@ graphbit_completion_queue_push (GraphbitCompletionQueue *self,
         ;
     }
   g_mutex_unlock (&self->lock);
+}
+
+void
+graphbit_completion_queue_push (GraphbitCompletionQueue *self,
+                                guint64                  tag,
+                                gpointer                 result,
+                                GError                  *error)
+{
+  push (self, tag, result, NULL, error);
+}
+
+void
+graphbit_completion_queue_push_text (GraphbitCompletionQueue *self,
+                                     guint64                  tag,
+                                     char                    *text,
+                                     GError                  *error)
+{
+  push (self, tag, NULL, text, error);
+}
+
+typedef struct
+{
+  GraphbitQueuedStartFunc start;
+  gpointer data;
+} QueuedStart;
+
+/* Worker thread: started here, the call's GTask delivers here, in C. */
+static void
+start_on_worker (GraphbitWorker *worker,
+                 gpointer        data)
+{
+  QueuedStart *queued = data;
+
+  queued->start (queued->data);
+  g_free (queued);
+  graphbit_worker_end_operation (worker);
+}
+
+void
+graphbit_completion_queue_start (GraphbitCompletionQueue *self,
+                                 guint64                  tag,
+                                 GraphbitQueuedStartFunc  start,
+                                 gpointer                 data,
+                                 GDestroyNotify           destroy)
+{
+  GError *error = NULL;
+  GraphbitWorker *worker = graphbit_runtime_acquire_worker (&error);
+  QueuedStart *queued;
+
+  if (worker == NULL)
+    {
+      destroy (data);
+      push (self, tag, NULL, NULL, error);
+      return;
+    }
+  queued = g_new (QueuedStart, 1);
+  queued->start = start;
+  queued->data = data;
+  graphbit_worker_invoke (worker, start_on_worker, queued, NULL);
+  graphbit_worker_unref (worker);
 }

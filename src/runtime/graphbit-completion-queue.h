@@ -23,6 +23,8 @@ G_DECLARE_FINAL_TYPE (GraphbitCompletion, graphbit_completion, GRAPHBIT, COMPLET
 GRAPHBIT_AVAILABLE_IN_ALL
 guint64  graphbit_completion_get_tag   (GraphbitCompletion  *self);
 GRAPHBIT_AVAILABLE_IN_ALL
+const char *graphbit_completion_get_text (GraphbitCompletion *self);
+GRAPHBIT_AVAILABLE_IN_ALL
 GObject *graphbit_completion_propagate (GraphbitCompletion  *self,
                                         GError             **error);
 
