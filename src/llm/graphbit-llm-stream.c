@@ -85,6 +85,12 @@ typedef struct
   GError *failure;
   NextOp *pending;                    /* the next() waiting for text */
 
+  /* Shared, atomic: the worker holds decoded text no next() took yet. A
+   * next() only needs to wake the worker then: otherwise a read is in
+   * flight (or the stream is ending), and the worker looks for a waiting
+   * next() when it completes. */
+  gint has_text;
+
   /* Shared: set once, read from any thread. */
   gint busy;                          /* a next() is in progress */
   gint finished;
@@ -248,10 +254,22 @@ core_deliver_pending_text (StreamCore *core)
   NextOp *op;
   char *text;
 
-  if (delta->len == 0 || g_atomic_pointer_get (&core->pending) == NULL || (op = claim_pending (core)) == NULL)
+  if (delta->len == 0)
+    return FALSE;
+  if (g_atomic_pointer_get (&core->pending) == NULL)
+    {
+      /* Announced, then checked again: a next() published meanwhile either
+       * is seen here or sees has_text and wakes this worker. */
+      g_atomic_int_set (&core->has_text, TRUE);
+      if (g_atomic_pointer_get (&core->pending) == NULL)
+        return FALSE;
+    }
+  if ((op = claim_pending (core)) == NULL)
     return FALSE;
   text = g_strndup (delta->str, delta->len);
   g_string_truncate (delta, 0);
+  /* Before answering: the consumer may ask for more at once. */
+  g_atomic_int_set (&core->has_text, FALSE);
   answer_op (core, op, text, NULL);
   return TRUE;
 }
@@ -271,6 +289,7 @@ core_answer_ended (StreamCore *core)
       char *text = g_strndup (delta->str, delta->len);
 
       g_string_truncate (delta, 0);
+      g_atomic_int_set (&core->has_text, FALSE);
       answer_op (core, op, text, NULL);
     }
   else
@@ -580,6 +599,7 @@ stream_attempt (GraphbitCall *call,
 
   g_clear_pointer (&core->exchange, graphbit_http_exchange_unref);
   core->at_eof = FALSE;
+  g_atomic_int_set (&core->has_text, FALSE);
   graphbit_stream_accumulator_clear (&core->acc);
   graphbit_stream_accumulator_init (&core->acc);
 
@@ -801,7 +821,12 @@ graphbit_llm_stream_next_async (GraphbitLlmStream   *self,
       return;
     }
   if (core->exchange != NULL && g_atomic_int_get ((gint *) &core->state) == CORE_ACTIVE)
-    graphbit_http_exchange_invoke (core->exchange, pull_on_worker, core_ref (core), (GDestroyNotify) core_unref);
+    {
+      /* No hand-over unless the worker has text for it already (or
+       * stopped reading for room, which it only does holding text). */
+      if (g_atomic_int_get (&core->has_text))
+        graphbit_http_exchange_invoke (core->exchange, pull_on_worker, core_ref (core), (GDestroyNotify) core_unref);
+    }
   else
     core_pull (core);
 }
