@@ -21,6 +21,7 @@
 #include "graphbit-worker-private.h"
 #include "graphbit-log-private.h"
 #include "graphbit-session-pool-private.h"
+#include "graphbit-inbox-private.h"
 
 struct _GraphbitWorker
 {
@@ -30,6 +31,7 @@ struct _GraphbitWorker
   gboolean thread_started;
   GMainContext *context;
   GMainLoop *loop;
+  GraphbitInbox *inbox;          /* what other threads hand to it */
 
   /* Incremented from any thread by begin_operation, decremented on the
    * worker thread by end_operation. */
@@ -59,15 +61,6 @@ typedef struct
   GDestroyNotify destroy;
 } Invocation;
 
-static gboolean
-invocation_dispatch (gpointer user_data)
-{
-  Invocation *inv = user_data;
-
-  inv->func (inv->worker, inv->data);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 invocation_free (gpointer user_data)
 {
@@ -79,22 +72,38 @@ invocation_free (gpointer user_data)
   g_free (inv);
 }
 
+static void
+invocation_run (gpointer item,
+                gpointer user_data)
+{
+  Invocation *inv = item;
+
+  inv->func (inv->worker, inv->data);
+  invocation_free (inv);
+}
+
 void
 graphbit_worker_invoke (GraphbitWorker     *worker,
                         GraphbitWorkerFunc  func,
                         gpointer            data,
                         GDestroyNotify      destroy)
 {
-  Invocation *inv = g_new (Invocation, 1);
+  Invocation *inv;
 
+  /* Inline on the worker itself, while it runs its context. */
+  if (graphbit_worker_is_current (worker) && g_main_context_is_owner (worker->context))
+    {
+      func (worker, data);
+      if (destroy != NULL)
+        destroy (data);
+      return;
+    }
+  inv = g_new (Invocation, 1);
   inv->worker = graphbit_worker_ref (worker);
   inv->func = func;
   inv->data = data;
   inv->destroy = destroy;
-  /* invoke_full runs inline when the caller already is the worker thread,
-   * and otherwise attaches an idle source to the worker's context. */
-  g_main_context_invoke_full (worker->context, G_PRIORITY_DEFAULT,
-                              invocation_dispatch, inv, invocation_free);
+  graphbit_inbox_push (worker->inbox, inv);
 }
 
 static void *
@@ -134,6 +143,7 @@ graphbit_worker_new (guint    index,
   worker->index = index;
   worker->context = g_main_context_new ();
   worker->loop = g_main_loop_new (worker->context, FALSE);
+  worker->inbox = graphbit_inbox_new (worker->context, invocation_run, NULL);
   worker->tracked = g_hash_table_new (NULL, NULL);
 
   pthread_attr_init (&attr);
@@ -165,6 +175,7 @@ graphbit_worker_new_attached (guint         index,
   g_atomic_ref_count_init (&worker->ref_count);
   worker->index = index;
   worker->context = g_main_context_ref (context);
+  worker->inbox = graphbit_inbox_new (worker->context, invocation_run, NULL);
   worker->tracked = g_hash_table_new (NULL, NULL);
   worker->attached = TRUE;
   worker->owner = g_thread_self ();
@@ -195,6 +206,8 @@ graphbit_worker_unref (GraphbitWorker *worker)
     return;
 
   g_assert (worker->sessions == NULL);
+  /* Invocations hold a reference: none is left when this runs. */
+  graphbit_inbox_free (worker->inbox, invocation_free);
   g_clear_pointer (&worker->tracked, g_hash_table_unref);
   g_clear_pointer (&worker->loop, g_main_loop_unref);
   if (worker->attached)
