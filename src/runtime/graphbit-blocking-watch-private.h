@@ -45,6 +45,10 @@ graphbit_blocking_ticket_get_reason (GraphbitBlockingTicket *ticket)
  * reset, with its wake-up fd kept open. */
 GCancellable *graphbit_blocking_watch_get_thread_cancellable (void);
 
+/* Whether this process is a fork of one that had started graphbit's
+ * runtime (see graphbit-session-pool.c for what that changes). */
+gboolean graphbit_blocking_watch_in_forked_child (void);
+
 /* graphbit_shutdown(): cancels every registered exchange, waits until all
  * have ended, and refuses new ones until resume(). */
 void     graphbit_blocking_watch_stop_all  (void);

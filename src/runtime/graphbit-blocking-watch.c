@@ -70,6 +70,12 @@ thread_cancellable_free (gpointer data)
 
 static GPrivate thread_cancellable = G_PRIVATE_INIT (thread_cancellable_free);
 
+gboolean
+graphbit_blocking_watch_in_forked_child (void)
+{
+  return g_atomic_int_get (&fork_generation) > 0;
+}
+
 GCancellable *
 graphbit_blocking_watch_get_thread_cancellable (void)
 {

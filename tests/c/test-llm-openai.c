@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include <glib-unix.h>
 
@@ -726,6 +727,60 @@ test_completion_queue (void)
   }
 }
 
+/* A forked child makes blocking calls of its own: the parent's watch
+ * thread, blocking session and per-thread cancellable are not used there
+ * (the timeout still works, so the child's watch thread runs). */
+static void
+test_blocking_calls_after_fork (void)
+{
+  g_autoptr(GraphbitLlmClient) client = new_client ();
+  g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new ("before fork");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  int status = 0;
+  pid_t pid;
+
+  if (g_getenv ("GRAPHBIT_UNDER_VALGRIND") != NULL)
+    {
+      g_test_skip ("a forked child's view of the parent's threads is not memcheck-clean");
+      return;
+    }
+  graphbit_llm_client_set_attempt_timeout_ms (client, 150);
+  text = graphbit_llm_client_complete (client, request, NULL, &error);
+  g_assert_no_error (error);
+  /* Fork while the workers are idle (see test-runtime.c). */
+  g_variant_unref (graphbit_health_check ());
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      g_autoptr(GraphbitLlmRequest) again = graphbit_llm_request_new ("after fork");
+      g_autoptr(GraphbitLlmRequest) slow = graphbit_llm_request_new ("after fork mock:delay_ms=20000");
+      g_autoptr(GError) child_error = NULL;
+      g_autofree char *answer = graphbit_llm_client_complete (client, again, NULL, &child_error);
+      if (child_error != NULL)
+        g_printerr ("child: %s\n", child_error->message);
+      g_autoptr(GError) timeout = NULL;
+      g_autofree char *late = graphbit_llm_client_complete (client, slow, NULL, &timeout);
+
+      if (g_strcmp0 (answer, "Mock reply to: after fork") != 0)
+        _exit (2);
+      if (late != NULL || !g_error_matches (timeout, GRAPHBIT_ERROR, GRAPHBIT_ERROR_TIMEOUT))
+        _exit (3);
+      graphbit_shutdown ();
+      _exit (0);
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+
+  /* The parent's own blocking calls go on working. */
+  g_clear_pointer (&text, g_free);
+  text = graphbit_llm_client_complete (client, request, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "Mock reply to: before fork");
+}
+
 /* Bodies larger than the bound fail with a typed error, whether the
  * server declares the length or sends chunks; memory stays bounded. */
 static void
@@ -833,6 +888,7 @@ main (int    argc,
                         test_blocking_call_cancelled_from_another_thread);
   g_test_add_func ("/openai/client/blocking-many-threads", test_blocking_calls_from_many_threads);
   g_test_add_func ("/openai/client/completion-queue", test_completion_queue);
+  g_test_add_func ("/openai/client/blocking-after-fork", test_blocking_calls_after_fork);
   g_test_add_data_func ("/openai/client/attached-context-shutdown-here", GINT_TO_POINTER (TRUE),
                         test_attached_context);
   g_test_add_data_func ("/openai/client/attached-context-shutdown-elsewhere", GINT_TO_POINTER (FALSE),

@@ -212,3 +212,23 @@ def test_reprs_never_show_the_key(openai_config, client):
 
 def test_gi_override_is_loaded(openai_config):
     assert type(openai_config._native).__module__ == "gi.overrides.Graphbit"
+
+
+def test_a_forked_child_makes_calls_of_its_own(mock, openai_config):
+    # multiprocessing's default on Linux: fork after the parent made calls.
+    # The child must not wait on the parent's threads (GIO's shared pool,
+    # which libproxy's proxy lookups use, is left without threads there).
+    client = graphbit.LlmClient(openai_config, request_timeout=5, max_retries=0)
+    assert client.complete("parent") == "Mock reply to: parent"
+    asyncio.run(client.complete_async("parent async"))
+    pid = os.fork()
+    if pid == 0:
+        try:
+            ok = client.complete("child") == "Mock reply to: child"
+            ok = ok and asyncio.run(client.complete_async("child async")) == "Mock reply to: child async"
+            os._exit(0 if ok else 1)
+        except BaseException:  # noqa: BLE001 - reported by the exit status
+            os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    assert client.complete("parent again") == "Mock reply to: parent again"
