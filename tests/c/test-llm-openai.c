@@ -758,13 +758,14 @@ test_blocking_calls_after_fork (void)
       g_autoptr(GraphbitLlmRequest) slow = graphbit_llm_request_new ("after fork mock:delay_ms=20000");
       g_autoptr(GError) child_error = NULL;
       g_autofree char *answer = graphbit_llm_client_complete (client, again, NULL, &child_error);
-      if (child_error != NULL)
-        g_printerr ("child: %s\n", child_error->message);
       g_autoptr(GError) timeout = NULL;
       g_autofree char *late = graphbit_llm_client_complete (client, slow, NULL, &timeout);
 
       if (g_strcmp0 (answer, "Mock reply to: after fork") != 0)
-        _exit (2);
+        {
+          g_printerr ("child: %s\n", child_error != NULL ? child_error->message : "(wrong answer)");
+          _exit (2);
+        }
       if (late != NULL || !g_error_matches (timeout, GRAPHBIT_ERROR, GRAPHBIT_ERROR_TIMEOUT))
         _exit (3);
       graphbit_shutdown ();
