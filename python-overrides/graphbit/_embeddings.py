@@ -187,9 +187,9 @@ class EmbeddingClient:
         """Like ``embed()``, as a coroutine."""
         native = self._native
         text = _check_text("text", text, "embed_text")
-        return _dispatch.call_async(
-            lambda cancellable, callback: native.embed_text_async(text, cancellable, callback),
-            lambda result: _vector(native.embed_text_finish(result), 0),
+        return _dispatch.call_queued(
+            lambda cancellable, queue, tag: native.embed_text_queued(text, cancellable, queue, tag),
+            lambda completion: _vector(completion.propagate(), 0),
         )
 
     # many texts
@@ -207,9 +207,9 @@ class EmbeddingClient:
         """Like ``embed_many()``, as a coroutine."""
         native = self._native
         texts = _check_texts(texts)
-        return _dispatch.call_async(
-            lambda cancellable, callback: native.embed_batch_async(texts, cancellable, callback),
-            lambda result: _vectors(native.embed_batch_finish(result)),
+        return _dispatch.call_queued(
+            lambda cancellable, queue, tag: native.embed_batch_queued(texts, cancellable, queue, tag),
+            lambda completion: _vectors(completion.propagate()),
         )
 
     # documents

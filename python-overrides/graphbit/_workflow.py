@@ -415,9 +415,9 @@ class Executor:
         native = self._native
 
         async def run() -> WorkflowResult:
-            result = await _dispatch.run_async(
-                lambda cancellable, callback: native.execute_async(workflow._native, native_inputs, cancellable, callback),
-                native.execute_finish,
+            result = await _dispatch.run_queued(
+                lambda cancellable, queue, tag: native.execute_queued(workflow._native, native_inputs, cancellable, queue, tag),
+                lambda completion: completion.propagate(),
             )
             return WorkflowResult(result)
 

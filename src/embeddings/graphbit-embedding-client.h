@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "graphbit-version-macros.h"
+#include "graphbit-completion-queue.h"
 #include "graphbit-embedding-config.h"
 #include "graphbit-embeddings.h"
 #include "graphbit-embedding-document.h"
@@ -141,6 +142,19 @@ GRAPHBIT_AVAILABLE_IN_ALL
 GraphbitEmbeddings        *graphbit_embedding_client_embed_batch_finish  (GraphbitEmbeddingClient  *self,
                                                                           GAsyncResult             *result,
                                                                           GError                  **error);
+GRAPHBIT_AVAILABLE_IN_ALL
+void                       graphbit_embedding_client_embed_text_queued   (GraphbitEmbeddingClient  *self,
+                                                                          const char               *text,
+                                                                          GCancellable             *cancellable,
+                                                                          GraphbitCompletionQueue  *queue,
+                                                                          guint64                   tag);
+GRAPHBIT_AVAILABLE_IN_ALL
+void                       graphbit_embedding_client_embed_batch_queued  (GraphbitEmbeddingClient  *self,
+                                                                          const char * const       *texts,
+                                                                          guint                     n_texts,
+                                                                          GCancellable             *cancellable,
+                                                                          GraphbitCompletionQueue  *queue,
+                                                                          guint64                   tag);
 GRAPHBIT_AVAILABLE_IN_ALL
 GraphbitEmbeddings        *graphbit_embedding_client_embed_batch         (GraphbitEmbeddingClient  *self,
                                                                           const char * const       *texts,

@@ -75,6 +75,13 @@ GraphbitWorkflowResult *graphbit_executor_execute_finish       (GraphbitExecutor
                                                                 GAsyncResult           *result,
                                                                 GError                **error);
 GRAPHBIT_AVAILABLE_IN_ALL
+void                    graphbit_executor_execute_queued       (GraphbitExecutor        *self,
+                                                                GraphbitWorkflow        *workflow,
+                                                                GHashTable              *inputs,
+                                                                GCancellable            *cancellable,
+                                                                GraphbitCompletionQueue *queue,
+                                                                guint64                  tag);
+GRAPHBIT_AVAILABLE_IN_ALL
 GraphbitWorkflowResult *graphbit_executor_execute              (GraphbitExecutor       *self,
                                                                 GraphbitWorkflow       *workflow,
                                                                 GHashTable             *inputs,
