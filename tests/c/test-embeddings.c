@@ -782,6 +782,52 @@ test_client_document_and_fixture (void)
   assert_row (replayed, 0, (const gdouble *) mean->data, mean->len);
 }
 
+/* Embeddings started with a completion queue land there, tagged; a
+ * refused batch too. */
+static void
+test_client_completion_queue (void)
+{
+  g_autoptr(GraphbitEmbeddingClient) client = new_client (GRAPHBIT_EMBEDDING_PROVIDER_OPENAI, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GraphbitCompletionQueue) queue = graphbit_completion_queue_new (&error);
+  const char *texts[] = { "one", "two", "three" };
+  const char *with_empty[] = { "one", "" };
+  guint outcomes = 0;
+
+  g_assert_no_error (error);
+  graphbit_embedding_client_embed_text_queued (client, "alone", NULL, queue, 1);
+  graphbit_embedding_client_embed_batch_queued (client, texts, 3, NULL, queue, 2);
+  graphbit_embedding_client_embed_batch_queued (client, with_empty, 2, NULL, queue, 3);
+  while (outcomes < 3)
+    {
+      GPollFD poll_fd = { graphbit_completion_queue_get_fd (queue), G_IO_IN, 0 };
+      GraphbitCompletion *completion;
+
+      g_assert_cmpint (g_poll (&poll_fd, 1, 5000), ==, 1);
+      while ((completion = graphbit_completion_queue_pop (queue)) != NULL)
+        {
+          g_autoptr(GError) outcome_error = NULL;
+          g_autoptr(GObject) result = graphbit_completion_propagate (completion, &outcome_error);
+
+          switch (graphbit_completion_get_tag (completion))
+            {
+            case 1:
+            case 2:
+              g_assert_no_error (outcome_error);
+              g_assert_cmpuint (graphbit_embeddings_get_n_vectors (GRAPHBIT_EMBEDDINGS (result)), ==,
+                                graphbit_completion_get_tag (completion) == 1 ? 1 : 3);
+              break;
+            default:
+              g_assert_error (outcome_error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_VALIDATION);
+              g_assert_nonnull (strstr (outcome_error->message, "texts[1]"));
+              break;
+            }
+          outcomes++;
+          g_object_unref (completion);
+        }
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -802,6 +848,7 @@ main (int    argc,
   g_test_add_func ("/embeddings/client/providers", test_client_providers);
   g_test_add_func ("/embeddings/client/splits-batches", test_client_splits_batches);
   g_test_add_func ("/embeddings/client/retries", test_client_retries);
+  g_test_add_func ("/embeddings/client/completion-queue", test_client_completion_queue);
   g_test_add_func ("/embeddings/client/waits-for-loading-model", test_client_waits_for_loading_model);
   g_test_add_func ("/embeddings/client/errors", test_client_errors);
   g_test_add_func ("/embeddings/client/cancel-and-fail-fast", test_client_cancel_and_fail_fast);

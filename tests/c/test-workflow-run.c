@@ -128,6 +128,38 @@ test_chain_outputs_flow (void)
   g_assert_cmpint (stat_of (executor, "successful_executions"), ==, 1);
 }
 
+/* A run started with a completion queue lands there, with the inputs it
+ * was given even though the caller's table is gone by then. */
+static void
+test_run_through_completion_queue (void)
+{
+  g_autoptr(GraphbitExecutor) executor = new_executor (GRAPHBIT_EXECUTION_MODE_BALANCED, 0);
+  g_autoptr(GraphbitWorkflow) workflow = graphbit_workflow_new ("queued");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GraphbitCompletionQueue) queue = graphbit_completion_queue_new (&error);
+  g_autoptr(GraphbitCompletion) completion = NULL;
+  g_autoptr(GObject) result = NULL;
+  GPollFD poll_fd = { 0, G_IO_IN, 0 };
+
+  g_assert_no_error (error);
+  add (workflow, agent ("ask", "Tell me about {topic}"));
+  {
+    g_autoptr(GHashTable) inputs = inputs_new ("topic", "queues", NULL);
+
+    graphbit_executor_execute_queued (executor, workflow, inputs, NULL, queue, 42);
+  }
+  poll_fd.fd = graphbit_completion_queue_get_fd (queue);
+  g_assert_cmpint (g_poll (&poll_fd, 1, 5000), ==, 1);
+  completion = graphbit_completion_queue_pop (queue);
+  g_assert_nonnull (completion);
+  g_assert_cmpuint (graphbit_completion_get_tag (completion), ==, 42);
+  result = graphbit_completion_propagate (completion, &error);
+  g_assert_no_error (error);
+  g_assert_true (graphbit_workflow_result_is_success (GRAPHBIT_WORKFLOW_RESULT (result)));
+  g_assert_cmpstr (graphbit_workflow_result_get_node_output (GRAPHBIT_WORKFLOW_RESULT (result), "ask"), ==,
+                   "Mock reply to: Tell me about queues");
+}
+
 /* {input}, {{node.X}} and {{node.X.path}} place outputs where the prompt
  * says, and then the parent is not repeated as context. */
 static void
@@ -606,6 +638,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/workflow-run/chain", test_chain_outputs_flow);
+  g_test_add_func ("/workflow-run/completion-queue", test_run_through_completion_queue);
   g_test_add_func ("/workflow-run/references", test_references_and_input);
   g_test_add_func ("/workflow-run/fan-out", test_fan_out_runs_concurrently);
   g_test_add_func ("/workflow-run/memory-optimized", test_memory_optimized_bounds_and_drops);
