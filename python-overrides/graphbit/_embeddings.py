@@ -226,8 +226,8 @@ class EmbeddingClient:
             raise TypeError(f"metadata must be a mapping or None, not {type(metadata).__name__}")
         kept = dict(metadata) if metadata is not None else {}
 
-        def finish(result: Any) -> Dict[str, Any]:
-            document = native.embed_document_finish(result)
+        def finish(completion: Any) -> Dict[str, Any]:
+            document = completion.propagate()
             return {
                 "embedding": _vector(document.get_embeddings(), 0),
                 "content": document.get_content(),
@@ -236,8 +236,8 @@ class EmbeddingClient:
                 "dimensions": document.get_dimensions(),
             }
 
-        return _dispatch.call_async(
-            lambda cancellable, callback: native.embed_document_async(content, None, cancellable, callback),
+        return _dispatch.call_queued(
+            lambda cancellable, queue, tag: native.embed_document_queued(content, None, cancellable, queue, tag),
             finish,
         )
 

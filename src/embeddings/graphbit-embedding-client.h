@@ -174,6 +174,13 @@ GraphbitEmbeddingDocument *graphbit_embedding_client_embed_document_finish (Grap
                                                                             GAsyncResult            *result,
                                                                             GError                 **error);
 GRAPHBIT_AVAILABLE_IN_ALL
+void                       graphbit_embedding_client_embed_document_queued (GraphbitEmbeddingClient *self,
+                                                                            const char              *content,
+                                                                            GVariant                *metadata,
+                                                                            GCancellable            *cancellable,
+                                                                            GraphbitCompletionQueue *queue,
+                                                                            guint64                  tag);
+GRAPHBIT_AVAILABLE_IN_ALL
 GraphbitEmbeddingDocument *graphbit_embedding_client_embed_document        (GraphbitEmbeddingClient *self,
                                                                             const char              *content,
                                                                             GVariant                *metadata,

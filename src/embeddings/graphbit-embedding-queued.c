@@ -11,12 +11,19 @@
 #include "graphbit-embedding-client.h"
 #include "runtime/graphbit-completion-queue-private.h"
 
+typedef enum {
+  QUEUED_TEXT,        /* embed_text(), which names "text" in its errors */
+  QUEUED_BATCH,
+  QUEUED_DOCUMENT,
+} QueuedKind;
+
 typedef struct
 {
   GraphbitEmbeddingClient *client;
   char **texts;                 /* copied: the caller's may be gone when it starts */
   guint n_texts;
-  gboolean one_text;            /* embed_text(), which names "text" in its errors */
+  QueuedKind kind;
+  GVariant *metadata;           /* a document's, or NULL */
   GCancellable *cancellable;
   GraphbitCompletionQueue *queue;
   guint64 tag;
@@ -31,6 +38,7 @@ queued_embedding_free (QueuedEmbedding *queued)
   for (guint i = 0; i < queued->n_texts; i++)
     g_free (queued->texts[i]);
   g_free (queued->texts);
+  g_clear_pointer (&queued->metadata, g_variant_unref);
   g_clear_object (&queued->cancellable);
   g_object_unref (queued->queue);
   g_free (queued);
@@ -44,11 +52,22 @@ on_embedded (GObject      *source,
 {
   QueuedEmbedding *queued = data;
   GError *error = NULL;
-  GraphbitEmbeddings *embeddings = queued->one_text
-    ? graphbit_embedding_client_embed_text_finish (queued->client, result, &error)
-    : graphbit_embedding_client_embed_batch_finish (queued->client, result, &error);
+  gpointer outcome;
 
-  graphbit_completion_queue_push (queued->queue, queued->tag, embeddings, error);
+  switch (queued->kind)
+    {
+    case QUEUED_TEXT:
+      outcome = graphbit_embedding_client_embed_text_finish (queued->client, result, &error);
+      break;
+    case QUEUED_BATCH:
+      outcome = graphbit_embedding_client_embed_batch_finish (queued->client, result, &error);
+      break;
+    case QUEUED_DOCUMENT:
+    default:
+      outcome = graphbit_embedding_client_embed_document_finish (queued->client, result, &error);
+      break;
+    }
+  graphbit_completion_queue_push (queued->queue, queued->tag, outcome, error);
   queued_embedding_free (queued);
 }
 
@@ -58,19 +77,30 @@ start (gpointer data)
 {
   QueuedEmbedding *queued = data;
 
-  if (queued->one_text)
-    graphbit_embedding_client_embed_text_async (queued->client, queued->texts[0], queued->cancellable,
-                                                on_embedded, queued);
-  else
-    graphbit_embedding_client_embed_batch_async (queued->client, (const char * const *) queued->texts,
-                                                 queued->n_texts, queued->cancellable, on_embedded, queued);
+  switch (queued->kind)
+    {
+    case QUEUED_TEXT:
+      graphbit_embedding_client_embed_text_async (queued->client, queued->texts[0], queued->cancellable,
+                                                  on_embedded, queued);
+      break;
+    case QUEUED_BATCH:
+      graphbit_embedding_client_embed_batch_async (queued->client, (const char * const *) queued->texts,
+                                                   queued->n_texts, queued->cancellable, on_embedded, queued);
+      break;
+    case QUEUED_DOCUMENT:
+    default:
+      graphbit_embedding_client_embed_document_async (queued->client, queued->texts[0], queued->metadata,
+                                                      queued->cancellable, on_embedded, queued);
+      break;
+    }
 }
 
 static void
 embed_queued (GraphbitEmbeddingClient  *self,
               const char * const       *texts,
               guint                     n_texts,
-              gboolean                  one_text,
+              QueuedKind                kind,
+              GVariant                 *metadata,
               GCancellable             *cancellable,
               GraphbitCompletionQueue  *queue,
               guint64                   tag)
@@ -82,7 +112,8 @@ embed_queued (GraphbitEmbeddingClient  *self,
   for (guint i = 0; i < n_texts; i++)
     queued->texts[i] = g_strdup (texts[i]);
   queued->n_texts = n_texts;
-  queued->one_text = one_text;
+  queued->kind = kind;
+  queued->metadata = metadata != NULL ? g_variant_ref_sink (metadata) : NULL;
   queued->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   queued->queue = g_object_ref (queue);
   queued->tag = tag;
@@ -116,7 +147,7 @@ graphbit_embedding_client_embed_text_queued (GraphbitEmbeddingClient *self,
   g_return_if_fail (GRAPHBIT_IS_COMPLETION_QUEUE (queue));
 
   /* A NULL text is refused by embed_text_async(), on the worker. */
-  embed_queued (self, texts, text != NULL ? 1 : 0, TRUE, cancellable, queue, tag);
+  embed_queued (self, texts, text != NULL ? 1 : 0, QUEUED_TEXT, NULL, cancellable, queue, tag);
 }
 
 /**
@@ -146,5 +177,37 @@ graphbit_embedding_client_embed_batch_queued (GraphbitEmbeddingClient *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (GRAPHBIT_IS_COMPLETION_QUEUE (queue));
 
-  embed_queued (self, texts, n_texts, FALSE, cancellable, queue, tag);
+  embed_queued (self, texts, n_texts, QUEUED_BATCH, NULL, cancellable, queue, tag);
+}
+
+/**
+ * graphbit_embedding_client_embed_document_queued:
+ * @self: a #GraphbitEmbeddingClient
+ * @content: the document's text, not empty
+ * @metadata: (nullable): the document's metadata, as for
+ *   [method@Graphbit.EmbeddingClient.embed_document_async]
+ * @cancellable: (nullable): a #GCancellable to abort the HTTP exchange
+ * @queue: where the outcome goes
+ * @tag: identifies the call in @queue
+ *
+ * Like [method@Graphbit.EmbeddingClient.embed_document_async], but the
+ * outcome (a [class@Graphbit.EmbeddingDocument], or the error) is pushed
+ * to @queue as a [class@Graphbit.Completion] tagged @tag. See
+ * [class@Graphbit.CompletionQueue].
+ */
+void
+graphbit_embedding_client_embed_document_queued (GraphbitEmbeddingClient *self,
+                                                 const char              *content,
+                                                 GVariant                *metadata,
+                                                 GCancellable            *cancellable,
+                                                 GraphbitCompletionQueue *queue,
+                                                 guint64                  tag)
+{
+  const char *texts[] = { content, NULL };
+
+  g_return_if_fail (GRAPHBIT_IS_EMBEDDING_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (GRAPHBIT_IS_COMPLETION_QUEUE (queue));
+
+  embed_queued (self, texts, content != NULL ? 1 : 0, QUEUED_DOCUMENT, metadata, cancellable, queue, tag);
 }

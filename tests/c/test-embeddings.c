@@ -798,7 +798,9 @@ test_client_completion_queue (void)
   graphbit_embedding_client_embed_text_queued (client, "alone", NULL, queue, 1);
   graphbit_embedding_client_embed_batch_queued (client, texts, 3, NULL, queue, 2);
   graphbit_embedding_client_embed_batch_queued (client, with_empty, 2, NULL, queue, 3);
-  while (outcomes < 3)
+  graphbit_embedding_client_embed_document_queued (client, "a document", g_variant_new_parsed ("{'page': <3>}"),
+                                                   NULL, queue, 4);
+  while (outcomes < 4)
     {
       GPollFD poll_fd = { graphbit_completion_queue_get_fd (queue), G_IO_IN, 0 };
       GraphbitCompletion *completion;
@@ -817,9 +819,14 @@ test_client_completion_queue (void)
               g_assert_cmpuint (graphbit_embeddings_get_n_vectors (GRAPHBIT_EMBEDDINGS (result)), ==,
                                 graphbit_completion_get_tag (completion) == 1 ? 1 : 3);
               break;
-            default:
+            case 3:
               g_assert_error (outcome_error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_VALIDATION);
               g_assert_nonnull (strstr (outcome_error->message, "texts[1]"));
+              break;
+            default:
+              g_assert_no_error (outcome_error);
+              g_assert_cmpstr (graphbit_embedding_document_get_content (GRAPHBIT_EMBEDDING_DOCUMENT (result)), ==,
+                               "a document");
               break;
             }
           outcomes++;
