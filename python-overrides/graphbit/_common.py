@@ -10,7 +10,7 @@ field; nothing is changed when one is wrong.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict
 
 from ._errors import call
 

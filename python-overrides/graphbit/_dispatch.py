@@ -1,12 +1,11 @@
 """The bridge between Python (asyncio or plain threads) and the C library.
 
-The library's asynchronous calls deliver their result in the thread-default
-``GMainContext`` of the thread that started them, as GIO does. asyncio does
-not iterate a GLib context, so graphbit owns one *dispatch thread* running a
-private ``GMainContext``: operations are started there, their callbacks run
-there, and the results are handed to asyncio with
-``loop.call_soon_threadsafe`` (or to a waiting thread through an event).
-Any asyncio event loop works, with no loop policy imposed on the user.
+Awaitables start a C call that reports to a ``Graphbit.CompletionQueue``
+(one per event loop): the call runs on a graphbit worker, which leaves its
+outcome in the queue, and the loop, watching the queue's file descriptor
+with ``add_reader()``, settles every finished future at once. No GLib main
+context runs in Python, no extra thread exists, and PyGObject never calls
+back into Python (its 3.42 release leaks a little on every such callback).
 
 Blocking calls call the C blocking variant, which PyGObject runs with the
 GIL released; a completion's HTTP exchange then runs in the calling thread
@@ -19,160 +18,19 @@ waits in C.
 
 from __future__ import annotations
 
-import atexit
 import os
 import signal
 import threading
 import weakref
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ._errors import translate
 from ._native import Gio, GLib, Graphbit
 
-__all__ = ["call_async", "call_queued", "run_async", "run_blocking", "run_queued", "stop"]
+if TYPE_CHECKING:
+    import asyncio
 
-# start(cancellable, callback) begins an asynchronous C call;
-# finish(result) completes it (raising GLib.Error on failure).
-Start = Callable[[Gio.Cancellable, Callable[..., None]], None]
-Finish = Callable[[Any], Any]
-
-
-class _DispatchThread:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._thread: Optional[threading.Thread] = None
-        self._context: Optional[GLib.MainContext] = None
-        self._loop: Optional[GLib.MainLoop] = None
-        self._pending_lock = threading.Lock()
-        self._pending: list = []
-        self._drain_scheduled = False
-
-    def context(self) -> GLib.MainContext:
-        context = self._context
-        if context is not None:
-            return context
-        with self._lock:
-            if self._context is None:
-                self._start_locked()
-            return self._context
-
-    def _start_locked(self) -> None:
-        context = GLib.MainContext.new()
-        loop = GLib.MainLoop.new(context, False)
-        ready = threading.Event()
-
-        def run() -> None:
-            context.push_thread_default()
-            ready.set()
-            loop.run()
-            context.pop_thread_default()
-
-        thread = threading.Thread(target=run, name="graphbit-dispatch", daemon=True)
-        thread.start()
-        ready.wait()
-        self._thread, self._loop, self._context = thread, loop, context
-
-    def invoke(self, function: Callable[[], None]) -> None:
-        """Runs ``function`` on the dispatch thread.
-
-        Functions queued while the thread has not run the previous ones yet
-        ride on the same wake-up: starting 64 calls at once wakes it once.
-        """
-        with self._pending_lock:
-            self._pending.append(function)
-            if self._drain_scheduled:
-                return
-            self._drain_scheduled = True
-        self.context().invoke_full(GLib.PRIORITY_DEFAULT, self._drain)
-
-    def _drain(self, *_: Any) -> bool:
-        while True:
-            with self._pending_lock:
-                if not self._pending:
-                    self._drain_scheduled = False
-                    return GLib.SOURCE_REMOVE
-                batch, self._pending = self._pending, []
-            for function in batch:
-                function()
-
-    def stop(self) -> None:
-        with self._lock:
-            thread, loop, context = self._thread, self._loop, self._context
-            self._thread = self._loop = self._context = None
-        if thread is None:
-            return
-        context.invoke_full(GLib.PRIORITY_DEFAULT, lambda *_: loop.quit() or GLib.SOURCE_REMOVE)
-        if thread is not threading.current_thread():
-            thread.join()
-
-    def forget_after_fork(self) -> None:
-        # The thread does not exist in a forked child; start afresh there.
-        self._lock = threading.Lock()
-        self._thread = self._loop = self._context = None
-        self._pending_lock = threading.Lock()
-        self._pending = []
-        self._drain_scheduled = False
-
-
-_dispatcher = _DispatchThread()
-os.register_at_fork(after_in_child=_dispatcher.forget_after_fork)
-
-
-def stop() -> None:
-    """Stops the dispatch thread (it restarts on the next call)."""
-    _dispatcher.stop()
-
-
-def _settle(future: "asyncio.Future[Any]", ok: bool, value: Any) -> None:
-    if future.done():
-        return
-    if ok:
-        future.set_result(value)
-    else:
-        future.set_exception(value)
-
-
-class _Outbox:
-    """Results on their way from the dispatch thread to one event loop.
-
-    Results that arrive while the loop has not taken the previous ones yet
-    share one ``call_soon_threadsafe`` (one wake-up of the loop).
-    """
-
-    def __init__(self, loop: Any) -> None:
-        self.loop = loop
-        self.lock = threading.Lock()
-        self.results: list = []
-        self.scheduled = False
-
-    def put(self, future: "asyncio.Future[Any]", ok: bool, value: Any) -> None:
-        with self.lock:
-            self.results.append((future, ok, value))
-            if self.scheduled:
-                return
-            self.scheduled = True
-        try:
-            self.loop.call_soon_threadsafe(self.deliver)
-        except RuntimeError:
-            pass  # the event loop was closed before the call finished
-
-    def deliver(self) -> None:
-        with self.lock:
-            results, self.results = self.results, []
-            self.scheduled = False
-        for future, ok, value in results:
-            _settle(future, ok, value)
-
-
-_outboxes: "weakref.WeakKeyDictionary[Any, _Outbox]" = weakref.WeakKeyDictionary()
-
-
-def _outbox(loop: Any) -> _Outbox:
-    outbox = _outboxes.get(loop)
-    if outbox is None:
-        outbox = _outboxes[loop] = _Outbox(loop)
-    return outbox
-
+__all__ = ["call_queued", "run_blocking", "run_queued"]
 
 class _LoopCompletions:
     """Calls whose outcome reaches one event loop through a completion queue.
@@ -251,54 +109,6 @@ async def call_queued(begin: Callable[..., None], convert: Callable[[Any], Any])
     return await run_queued(begin, convert)
 
 
-def run_async(start: Start, finish: Finish) -> "asyncio.Future[Any]":
-    """Starts a C asynchronous call and returns an asyncio future for it.
-
-    Must be called with a running event loop. Cancelling the future cancels
-    the C operation (and aborts its HTTP exchange).
-    """
-    import asyncio  # here, not at import time: most programs never need it (25 ms)
-
-    loop = asyncio.get_running_loop()
-    future = loop.create_future()
-    cancellable = Gio.Cancellable()
-    outbox = _outbox(loop)
-
-    def deliver(ok: bool, value: Any) -> None:
-        outbox.put(future, ok, value)
-
-    def callback(_source: Any, result: Any, *_user_data: Any) -> None:
-        try:
-            value = finish(result)
-        except GLib.Error as error:
-            deliver(False, translate(error))
-        except BaseException as error:  # noqa: BLE001 - forwarded, never swallowed
-            deliver(False, error)
-        else:
-            deliver(True, value)
-
-    def begin() -> None:
-        try:
-            start(cancellable, callback)
-        except BaseException as error:  # noqa: BLE001
-            deliver(False, error)
-
-    future.add_done_callback(lambda f: cancellable.cancel() if f.cancelled() else None)
-    _dispatcher.invoke(begin)
-    return future
-
-
-async def call_async(start: Start, finish: Finish) -> Any:
-    """A coroutine running a C asynchronous call (see ``run_async``).
-
-    Methods return this rather than the future itself so that the result
-    works everywhere a coroutine does: ``await``, ``asyncio.run()``,
-    ``asyncio.gather()``, ``create_task()``. Arguments are checked before it
-    is created, so bad ones still raise at call time.
-    """
-    return await run_async(start, finish)
-
-
 class _MainThreadInterrupts:
     """How Ctrl-C reaches a blocking call while the main thread waits in C.
 
@@ -371,6 +181,3 @@ def run_blocking(blocking: Callable[[Optional[Gio.Cancellable]], Any]) -> Any:
     finally:
         signal.set_wakeup_fd(previous_fd, warn_on_full_buffer=False)
     raise translate(failure) from failure
-
-
-atexit.register(stop)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Awaitable, Coroutine, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Awaitable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _common, _dispatch
 from ._errors import ValidationError, call, translate
@@ -365,8 +365,8 @@ class LlmClient:
         native = self._native
         limit = min(max_concurrency or 0, 2**32 - 1)
 
-        def finish(result: Any) -> List[Union[str, BaseException]]:
-            batch = native.complete_batch_finish(result)
+        def finish(completion: Any) -> List[Union[str, BaseException]]:
+            batch = completion.propagate()
             outcomes: List[Union[str, BaseException]] = []
             for index in range(batch.get_n_items()):
                 try:
@@ -377,8 +377,8 @@ class LlmClient:
                     outcomes.append(batch.get_response(index).get_content())
             return outcomes
 
-        return _dispatch.call_async(
-            lambda cancellable, callback: native.complete_batch_async(requests, limit, cancellable, callback),
+        return _dispatch.call_queued(
+            lambda cancellable, queue, tag: native.complete_batch_queued(requests, limit, cancellable, queue, tag),
             finish,
         )
 
@@ -396,9 +396,9 @@ class LlmClient:
     def warmup(self) -> Awaitable[None]:
         """Opens pooled connections ahead of use (and loads the model for Ollama); idempotent."""
         native = self._native
-        return _dispatch.call_async(
-            lambda cancellable, callback: native.warmup_async(cancellable, callback),
-            lambda result: native.warmup_finish(result) and None,
+        return _dispatch.call_queued(
+            lambda cancellable, queue, tag: native.warmup_queued(cancellable, queue, tag),
+            lambda completion: completion.propagate() and None,
         )
 
     # statistics

@@ -5,7 +5,6 @@ from __future__ import annotations
 import atexit
 from typing import Any, Dict, Optional
 
-from . import _dispatch
 from ._errors import ValidationError, call
 from ._native import Graphbit
 
@@ -103,7 +102,6 @@ def shutdown() -> None:
 
 def _shutdown_at_exit() -> None:
     Graphbit.shutdown()
-    _dispatch.stop()
 
 
 atexit.register(_shutdown_at_exit)

@@ -1,10 +1,11 @@
-/* graphbit-llm-client-queued.c - completions whose outcome goes to a completion queue
+/* graphbit-llm-client-queued.c - LLM calls whose outcome goes to a completion queue
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The call is started on a worker, so its result is delivered there, in
- * C, and pushed to the queue (graphbit_completion_queue_start()): the caller's loop is woken once per batch
- * of outcomes, and no main context of the caller's is involved.
+ * The call is started on a worker (graphbit_completion_queue_start()), so
+ * its result is delivered there, in C, and pushed to the queue: the
+ * caller's loop is woken once per batch of outcomes, and no main context
+ * of the caller's is involved.
  */
 
 #include "config.h"
@@ -12,20 +13,36 @@
 #include "graphbit-llm-client-private.h"
 #include "runtime/graphbit-completion-queue-private.h"
 
+typedef enum {
+  QUEUED_COMPLETION,
+  QUEUED_BATCH,
+  QUEUED_WARMUP,
+} QueuedKind;
+
 typedef struct
 {
   GraphbitLlmClient *client;
-  GraphbitLlmRequest *request;
+  QueuedKind kind;
+  GPtrArray *requests;           /* GraphbitLlmRequest*, referenced; none for a warm-up */
+  guint max_concurrency;
   GCancellable *cancellable;
   GraphbitCompletionQueue *queue;
   guint64 tag;
-} QueuedCompletion;
+} QueuedCall;
+
+/* A NULL request (refused when the batch starts) may be in the array. */
+static void
+unref_if_set (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
 
 static void
-queued_completion_free (QueuedCompletion *queued)
+queued_call_free (QueuedCall *queued)
 {
   g_object_unref (queued->client);
-  g_object_unref (queued->request);
+  g_ptr_array_unref (queued->requests);
   g_clear_object (&queued->cancellable);
   g_object_unref (queued->queue);
   g_free (queued);
@@ -33,26 +50,77 @@ queued_completion_free (QueuedCompletion *queued)
 
 /* Worker thread. */
 static void
-on_completed (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
+on_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
 {
-  QueuedCompletion *queued = data;
+  QueuedCall *queued = data;
   GError *error = NULL;
-  GraphbitLlmResponse *response = graphbit_llm_client_complete_full_finish (queued->client, result, &error);
+  gpointer outcome = NULL;
 
-  graphbit_completion_queue_push (queued->queue, queued->tag, response, error);
-  queued_completion_free (queued);
+  switch (queued->kind)
+    {
+    case QUEUED_COMPLETION:
+      outcome = graphbit_llm_client_complete_full_finish (queued->client, result, &error);
+      break;
+    case QUEUED_BATCH:
+      outcome = graphbit_llm_client_complete_batch_finish (queued->client, result, &error);
+      break;
+    case QUEUED_WARMUP:
+    default:
+      graphbit_llm_client_warmup_finish (queued->client, result, &error);   /* no result object */
+      break;
+    }
+  graphbit_completion_queue_push (queued->queue, queued->tag, outcome, error);
+  queued_call_free (queued);
 }
 
 /* Worker thread. */
 static void
 start (gpointer data)
 {
-  QueuedCompletion *queued = data;
+  QueuedCall *queued = data;
 
-  graphbit_llm_client_complete_full_async (queued->client, queued->request, queued->cancellable,
-                                           on_completed, queued);
+  switch (queued->kind)
+    {
+    case QUEUED_COMPLETION:
+      graphbit_llm_client_complete_full_async (queued->client, g_ptr_array_index (queued->requests, 0),
+                                               queued->cancellable, on_done, queued);
+      break;
+    case QUEUED_BATCH:
+      graphbit_llm_client_complete_batch_async (queued->client, (GraphbitLlmRequest **) queued->requests->pdata,
+                                                queued->requests->len, queued->max_concurrency,
+                                                queued->cancellable, on_done, queued);
+      break;
+    case QUEUED_WARMUP:
+    default:
+      graphbit_llm_client_warmup_async (queued->client, queued->cancellable, on_done, queued);
+      break;
+    }
+}
+
+static void
+call_queued (GraphbitLlmClient        *self,
+             QueuedKind                kind,
+             GraphbitLlmRequest      **requests,
+             guint                     n_requests,
+             guint                     max_concurrency,
+             GCancellable             *cancellable,
+             GraphbitCompletionQueue  *queue,
+             guint64                   tag)
+{
+  QueuedCall *queued = g_new0 (QueuedCall, 1);
+
+  queued->client = g_object_ref (self);
+  queued->kind = kind;
+  queued->requests = g_ptr_array_new_full (n_requests, unref_if_set);
+  for (guint i = 0; i < n_requests; i++)
+    g_ptr_array_add (queued->requests, requests[i] != NULL ? g_object_ref (requests[i]) : NULL);
+  queued->max_concurrency = max_concurrency;
+  queued->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  queued->queue = g_object_ref (queue);
+  queued->tag = tag;
+  graphbit_completion_queue_start (queue, tag, start, queued, (GDestroyNotify) queued_call_free);
 }
 
 /**
@@ -76,18 +144,67 @@ graphbit_llm_client_complete_queued (GraphbitLlmClient       *self,
                                      GraphbitCompletionQueue *queue,
                                      guint64                  tag)
 {
-  QueuedCompletion *queued;
-
   g_return_if_fail (GRAPHBIT_IS_LLM_CLIENT (self));
   g_return_if_fail (GRAPHBIT_IS_LLM_REQUEST (request));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (GRAPHBIT_IS_COMPLETION_QUEUE (queue));
 
-  queued = g_new0 (QueuedCompletion, 1);
-  queued->client = g_object_ref (self);
-  queued->request = g_object_ref (request);
-  queued->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  queued->queue = g_object_ref (queue);
-  queued->tag = tag;
-  graphbit_completion_queue_start (queue, tag, start, queued, (GDestroyNotify) queued_completion_free);
+  call_queued (self, QUEUED_COMPLETION, &request, 1, 0, cancellable, queue, tag);
+}
+
+/**
+ * graphbit_llm_client_complete_batch_queued:
+ * @self: a #GraphbitLlmClient
+ * @requests: (array length=n_requests): the requests
+ * @n_requests: how many
+ * @max_concurrency: as for [method@Graphbit.LlmClient.complete_batch_async]
+ * @cancellable: (nullable): a #GCancellable to abort the whole batch
+ * @queue: where the outcome goes
+ * @tag: identifies the call in @queue
+ *
+ * Like [method@Graphbit.LlmClient.complete_batch_async], but the outcome
+ * (a [class@Graphbit.LlmBatchResult], or the error) is pushed to @queue
+ * as a [class@Graphbit.Completion] tagged @tag. See
+ * [class@Graphbit.CompletionQueue].
+ */
+void
+graphbit_llm_client_complete_batch_queued (GraphbitLlmClient        *self,
+                                           GraphbitLlmRequest      **requests,
+                                           guint                     n_requests,
+                                           guint                     max_concurrency,
+                                           GCancellable             *cancellable,
+                                           GraphbitCompletionQueue  *queue,
+                                           guint64                   tag)
+{
+  g_return_if_fail (GRAPHBIT_IS_LLM_CLIENT (self));
+  g_return_if_fail (requests != NULL || n_requests == 0);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (GRAPHBIT_IS_COMPLETION_QUEUE (queue));
+
+  call_queued (self, QUEUED_BATCH, requests, n_requests, max_concurrency, cancellable, queue, tag);
+}
+
+/**
+ * graphbit_llm_client_warmup_queued:
+ * @self: a #GraphbitLlmClient
+ * @cancellable: (nullable): a #GCancellable
+ * @queue: where the outcome goes
+ * @tag: identifies the call in @queue
+ *
+ * Like [method@Graphbit.LlmClient.warmup_async], but the outcome (no
+ * result, or the error) is pushed to @queue as a
+ * [class@Graphbit.Completion] tagged @tag. See
+ * [class@Graphbit.CompletionQueue].
+ */
+void
+graphbit_llm_client_warmup_queued (GraphbitLlmClient       *self,
+                                   GCancellable            *cancellable,
+                                   GraphbitCompletionQueue *queue,
+                                   guint64                  tag)
+{
+  g_return_if_fail (GRAPHBIT_IS_LLM_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (GRAPHBIT_IS_COMPLETION_QUEUE (queue));
+
+  call_queued (self, QUEUED_WARMUP, NULL, 0, 0, cancellable, queue, tag);
 }

@@ -149,6 +149,19 @@ gboolean             graphbit_llm_client_warmup_finish        (GraphbitLlmClient
                                                                GAsyncResult         *result,
                                                                GError              **error);
 GRAPHBIT_AVAILABLE_IN_ALL
+void                 graphbit_llm_client_complete_batch_queued (GraphbitLlmClient        *self,
+                                                                GraphbitLlmRequest      **requests,
+                                                                guint                     n_requests,
+                                                                guint                     max_concurrency,
+                                                                GCancellable             *cancellable,
+                                                                GraphbitCompletionQueue  *queue,
+                                                                guint64                   tag);
+GRAPHBIT_AVAILABLE_IN_ALL
+void                 graphbit_llm_client_warmup_queued        (GraphbitLlmClient       *self,
+                                                               GCancellable            *cancellable,
+                                                               GraphbitCompletionQueue *queue,
+                                                               guint64                  tag);
+GRAPHBIT_AVAILABLE_IN_ALL
 gboolean             graphbit_llm_client_warmup               (GraphbitLlmClient    *self,
                                                                GCancellable         *cancellable,
                                                                GError              **error);

@@ -209,7 +209,7 @@ def main() -> int:
     mock = Mock()
     soak = Soak(mock, random.Random(args.seed))
     # A short first round, then shutdown(): what stays open after it (the
-    # mock's pipes, GLib's and the dispatch thread's wake-up fds) is the
+    # mock's pipes, GLib's wake-up fds and the event loop's completion queue) is the
     # baseline the end is compared with.
     asyncio.run(main_async(soak, min(1.0, args.seconds / 10), args.lanes))
     graphbit.shutdown()
