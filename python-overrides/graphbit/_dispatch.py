@@ -77,10 +77,6 @@ class _LoopCompletions:
             else:
                 future.set_result(value)
 
-    def close(self) -> None:
-        if not self.loop.is_closed():
-            self.loop.remove_reader(self.queue.get_fd())
-
 
 _completions: "weakref.WeakKeyDictionary[Any, _LoopCompletions]" = weakref.WeakKeyDictionary()
 

@@ -37,18 +37,18 @@ exchange (SoupSession               *session,
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GOutputStream) sink = NULL;
   g_autoptr(GError) local_error = NULL;
+  goffset declared;
 
   stream = soup_session_send (session, msg, cancellable, error);
   if (stream == NULL)
     return NULL;
-  if (!graphbit_http_body_size_allowed (soup_message_headers_get_content_length (
-                                          soup_message_get_response_headers (msg))))
+  declared = soup_message_headers_get_content_length (soup_message_get_response_headers (msg));
+  if (!graphbit_http_body_size_allowed (declared))
     {
       /* Not read: closing the stream drops the connection. */
       g_cancellable_cancel (cancellable);
       g_input_stream_close (stream, NULL, NULL);
-      g_propagate_error (error, graphbit_http_body_too_large (options, soup_message_headers_get_content_length (
-                                                                soup_message_get_response_headers (msg))));
+      g_propagate_error (error, graphbit_http_body_too_large (options, declared));
       return NULL;
     }
   sink = graphbit_http_new_body_sink ();

@@ -517,15 +517,15 @@ graphbit_runtime_detach_context (void)
 {
   GraphbitWorker *current = graphbit_worker_get_current ();
   g_autoptr(GraphbitWorker) detached = NULL;
+  guint index;
 
   if (current == NULL || !graphbit_worker_is_attached (current))
     return;
 
+  /* Taken out with the array's reference (a shutdown may have done it). */
   g_mutex_lock (&runtime.mutex);
-  if (runtime.attached != NULL && g_ptr_array_remove_fast (runtime.attached, graphbit_worker_ref (current)))
-    detached = current;   /* the array's reference */
-  else
-    graphbit_worker_unref (current);
+  if (runtime.attached != NULL && g_ptr_array_find (runtime.attached, current, &index))
+    detached = g_ptr_array_steal_index_fast (runtime.attached, index);
   g_mutex_unlock (&runtime.mutex);
 
   if (detached != NULL)

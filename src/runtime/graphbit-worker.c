@@ -350,16 +350,15 @@ stop_attached (GraphbitWorker *worker)
 {
   gint64 give_up_at = g_get_monotonic_time () + ATTACHED_STOP_TIMEOUT_US;
 
+  graphbit_worker_invoke (worker, begin_stop, NULL, NULL);
   if (worker->owner == g_thread_self ())
     {
       /* Called in the thread that iterates it: wind it down here. */
-      graphbit_worker_invoke (worker, begin_stop, NULL, NULL);
       while (!worker->stopped && g_get_monotonic_time () < give_up_at)
         g_main_context_iteration (worker->context, TRUE);
     }
   else
     {
-      graphbit_worker_invoke (worker, begin_stop, NULL, NULL);
       g_mutex_lock (&worker->stop_mutex);
       while (!worker->stopped && g_cond_wait_until (&worker->stop_cond, &worker->stop_mutex, give_up_at))
         ;
