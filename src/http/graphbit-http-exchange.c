@@ -67,7 +67,8 @@ graphbit_http_exchange_new (SoupMessage               *msg,
                             GError                   **error)
 {
   GraphbitHttpExchange *exchange;
-  GraphbitWorker *worker = graphbit_runtime_acquire_worker (error);
+  GraphbitWorker *worker = options->bulky ? graphbit_runtime_acquire_thread_worker (error)
+                                           : graphbit_runtime_acquire_worker (error);
 
   if (worker == NULL)
     {
@@ -94,6 +95,12 @@ const GraphbitHttpOptions *
 graphbit_http_exchange_get_options (GraphbitHttpExchange *exchange)
 {
   return &exchange->options;
+}
+
+GThread *
+graphbit_http_exchange_get_loop_thread (GraphbitHttpExchange *exchange)
+{
+  return graphbit_worker_get_loop_thread (exchange->worker);
 }
 
 gint64

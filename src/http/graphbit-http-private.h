@@ -16,6 +16,8 @@ typedef struct
   const char *provider;   /* "openai", ...; static strings */
   const char *provider_label; /* "OpenAI", ...: in messages */
   guint timeout_ms;       /* per attempt, total time; 0 = none */
+  gboolean bulky;         /* answers may be megabytes (embeddings): parsed
+                           * on a worker, never on a caller's loop */
 } GraphbitHttpOptions;
 
 /* One HTTP exchange bound to a runtime worker: the message, a private
@@ -38,6 +40,9 @@ void                  graphbit_http_exchange_unref    (GraphbitHttpExchange     
 SoupMessage          *graphbit_http_exchange_get_message (GraphbitHttpExchange   *exchange);
 const GraphbitHttpOptions *graphbit_http_exchange_get_options (GraphbitHttpExchange *exchange);
 gint64                graphbit_http_exchange_get_started_at (GraphbitHttpExchange *exchange);
+/* The thread whose own main loop runs the exchange, or NULL when a worker
+ * thread does (see graphbit_runtime_set_use_caller_loops()). */
+GThread              *graphbit_http_exchange_get_loop_thread (GraphbitHttpExchange *exchange);
 /* Any thread: runs @func on the exchange's worker. */
 void                  graphbit_http_exchange_invoke   (GraphbitHttpExchange      *exchange,
                                                        GraphbitHttpExchangeFunc   func,

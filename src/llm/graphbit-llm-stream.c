@@ -91,6 +91,10 @@ typedef struct
    * next() when it completes. */
   gint has_text;
 
+  /* Shared: the thread whose own loop runs the current attempt, if one
+   * does (a blocking next() there would wait for itself). */
+  GThread *loop_thread;
+
   /* Shared: set once, read from any thread. */
   gint busy;                          /* a next() is in progress */
   gint finished;
@@ -137,6 +141,7 @@ core_clear (StreamCore *core)
   graphbit_stream_accumulator_clear (&core->acc);
   g_clear_error (&core->failure);
   g_clear_object (&core->response);
+  g_clear_pointer (&core->loop_thread, g_thread_unref);
 }
 
 static StreamCore *
@@ -595,6 +600,7 @@ stream_attempt (GraphbitCall *call,
 {
   StreamCore *core = data;
   GError *error = NULL;
+  GThread *loop_thread;
   SoupMessage *msg;
 
   g_clear_pointer (&core->exchange, graphbit_http_exchange_unref);
@@ -612,6 +618,11 @@ stream_attempt (GraphbitCall *call,
       graphbit_call_end_with_error (call, error);
       return;
     }
+  loop_thread = graphbit_http_exchange_get_loop_thread (core->exchange);
+  /* Referenced, so no other thread's handle can take its address. */
+  loop_thread = g_atomic_pointer_exchange (&core->loop_thread, loop_thread != NULL ? g_thread_ref (loop_thread) : NULL);
+  if (loop_thread != NULL)
+    g_thread_unref (loop_thread);
   graphbit_http_exchange_connect_cancellable (core->exchange, graphbit_call_get_cancellable (call));
   graphbit_http_exchange_invoke (core->exchange, attempt_send, core_ref (core), (GDestroyNotify) core_unref);
 }
@@ -759,6 +770,34 @@ graphbit_llm_stream_new (GraphbitLlmClient         *client,
  * %GRAPHBIT_ERROR.
  */
 
+static gboolean
+start_call_now (gpointer data)
+{
+  graphbit_call_start (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* A stream started just before its loop runs (the usual way of a C
+ * program) starts from that loop's first dispatch, so that its exchange
+ * and every chunk run on the loop, with no thread hand-over per chunk. */
+static void
+start_call (GraphbitCall *call)
+{
+  GSource *source;
+
+  if (!graphbit_runtime_may_start_on_caller_loop ())
+    {
+      graphbit_call_start (call);
+      return;
+    }
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, start_call_now, graphbit_call_ref (call), (GDestroyNotify) graphbit_call_unref);
+  g_source_set_static_name (source, "[graphbit] stream start");
+  g_source_attach (source, g_main_context_get_thread_default ());
+  g_source_unref (source);
+}
+
 /**
  * graphbit_llm_stream_next_async:
  * @self: a #GraphbitLlmStream
@@ -817,7 +856,7 @@ graphbit_llm_stream_next_async (GraphbitLlmStream   *self,
 
   if (starting)
     {
-      graphbit_call_start (core->call);
+      start_call (core->call);
       return;
     }
   if (core->exchange != NULL && g_atomic_int_get ((gint *) &core->state) == CORE_ACTIVE)
@@ -880,6 +919,17 @@ graphbit_llm_stream_next (GraphbitLlmStream  *self,
 
   if (!graphbit_runtime_check_can_block ("next", error))
     return NULL;
+  if (g_atomic_pointer_get (&self->core->loop_thread) == g_thread_self ())
+    {
+      GError *local_error = graphbit_error_new (GRAPHBIT_ERROR_RUNTIME,
+                                                "next() blocks, and this stream's exchange runs on this thread's "
+                                                "own main loop (it was started with next_async() from that loop), "
+                                                "where it would wait for itself; use next_async() here");
+
+      graphbit_error_set_operation (local_error, "next");
+      graphbit_propagate_error (error, local_error);
+      return NULL;
+    }
 
   graphbit_sync_call_begin (&call);
   graphbit_llm_stream_next_async (self, cancellable, graphbit_sync_call_done, &call);

@@ -289,7 +289,9 @@ call_after (GraphbitCall  *call,
       then (call);
       return;
     }
-  worker = graphbit_runtime_acquire_worker (&error);
+  /* A blocking caller holds its own loop up while it waits. */
+  worker = call->blocking_thread != NULL ? graphbit_runtime_acquire_thread_worker (&error)
+                                         : graphbit_runtime_acquire_worker (&error);
   if (worker == NULL)
     {
       call_finish (call, error, 0, 0);

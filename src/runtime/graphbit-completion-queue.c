@@ -320,7 +320,7 @@ graphbit_completion_queue_start (GraphbitCompletionQueue *self,
                                  GDestroyNotify           destroy)
 {
   GError *error = NULL;
-  GraphbitWorker *worker = graphbit_runtime_acquire_worker (&error);
+  GraphbitWorker *worker = graphbit_runtime_acquire_thread_worker (&error);
   QueuedStart *queued;
 
   if (worker == NULL)

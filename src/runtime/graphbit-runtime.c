@@ -19,6 +19,7 @@
 #include "graphbit-blocking-pool-private.h"
 #include "graphbit-blocking-watch-private.h"
 #include "graphbit-session-pool-private.h"
+#include "graphbit-sync-private.h"
 #include "graphbit-system-probe-private.h"
 #include "graphbit-error-private.h"
 #include "graphbit-log-private.h"
@@ -55,6 +56,7 @@ typedef struct
   GPtrArray *workers;             /* GraphbitWorker* */
   GPtrArray *attached;            /* GraphbitWorker*, on callers' contexts */
   guint n_attached_ever;
+  gboolean use_caller_loops;      /* see graphbit_runtime_set_use_caller_loops() */
   GraphbitBlockingPool *pool;
   gint64 started_at;              /* monotonic microseconds */
   guint next_worker;
@@ -63,7 +65,7 @@ typedef struct
   gboolean blocking_session_requested;
 } Runtime;
 
-static Runtime runtime = { .state = RUNTIME_STOPPED };
+static Runtime runtime = { .state = RUNTIME_STOPPED, .use_caller_loops = TRUE };
 static GraphbitHealthReporter health_reporter;
 
 void
@@ -322,8 +324,54 @@ home_worker_locked (void)
   return home->worker;
 }
 
-GraphbitWorker *
-graphbit_runtime_acquire_worker (GError **error)
+/* The reference a thread keeps on the worker made for its running loop,
+ * so the worker can be stopped in that thread when it exits. */
+static void stop_loop_worker_at_thread_exit (gpointer data);
+static GPrivate loop_worker = G_PRIVATE_INIT (stop_loop_worker_at_thread_exit);
+
+/* The calling thread is running its thread-default context right now (a
+ * callback of its loop is starting the call): the exchange runs on that
+ * loop, as any libsoup program's would, with no hand-over to a worker
+ * and back. A context merely pushed (a blocking call's private one, a
+ * loop not running yet) does not count. */
+static GraphbitWorker *
+caller_loop_worker_locked (GraphbitWorker *current)
+{
+  GMainContext *context = thread_default_context ();
+  GraphbitWorker *worker;
+
+  if (!runtime.use_caller_loops || !g_main_context_is_owner (context)
+      || graphbit_sync_is_private_context (context))
+    return NULL;
+  if (current != NULL && worker_is_running_locked (current))
+    return NULL;   /* a worker thread, or attached to another context */
+
+  worker = graphbit_worker_new_attached (1000 + runtime.n_attached_ever++, context);
+  g_ptr_array_add (runtime.attached, worker);
+  /* g_private_set: the one it replaces (left by a shutdown) stops on its
+   * own when this thread iterates again. */
+  if (g_private_get (&loop_worker) != NULL)
+    graphbit_worker_unref (g_private_get (&loop_worker));
+  g_private_set (&loop_worker, graphbit_worker_ref (worker));
+  return worker;
+}
+
+gboolean
+graphbit_runtime_may_start_on_caller_loop (void)
+{
+  GMainContext *context = thread_default_context ();
+  gboolean use;
+
+  g_mutex_lock (&runtime.mutex);
+  use = runtime.use_caller_loops;
+  g_mutex_unlock (&runtime.mutex);
+  return use && graphbit_worker_get_current () == NULL && !g_main_context_is_owner (context)
+      && !graphbit_sync_is_private_context (context);
+}
+
+static GraphbitWorker *
+acquire_worker (gboolean   threads_only,
+                GError   **error)
 {
   GraphbitWorker *worker = NULL;
 
@@ -332,24 +380,58 @@ graphbit_runtime_acquire_worker (GError **error)
     g_propagate_error (error, shutting_down_error ());
   else if (runtime.state == RUNTIME_RUNNING || start_locked (error))
     {
+      GraphbitWorker *current = graphbit_worker_get_current ();
+
       /* Work started on a worker (a workflow's node, a batch item, a
        * retry) stays there: handing it to another thread and its result
-       * back costs more than the request itself on loopback. */
-      worker = graphbit_worker_get_current ();
-      /* An attached context hosts only what is started with it as the
-       * thread-default (not a blocking call's private context). */
-      if (worker != NULL && graphbit_worker_is_attached (worker)
-          && graphbit_worker_get_context (worker) != thread_default_context ())
-        worker = NULL;
-      if (worker == NULL || !worker_is_running_locked (worker))
-        {
-          worker = home_worker_locked ();
-        }
+       * back costs more than the request itself on loopback. An attached
+       * context hosts only what is started with it as the thread-default
+       * (not a blocking call's private context). */
+      if (current != NULL && worker_is_running_locked (current)
+          && (!graphbit_worker_is_attached (current)
+              || (!threads_only && graphbit_worker_get_context (current) == thread_default_context ())))
+        worker = current;
+      else if (!threads_only)
+        worker = caller_loop_worker_locked (current);
+      if (worker == NULL)
+        worker = home_worker_locked ();
       graphbit_worker_ref (worker);
       graphbit_worker_begin_operation (worker);
     }
   g_mutex_unlock (&runtime.mutex);
   return worker;
+}
+
+GraphbitWorker *
+graphbit_runtime_acquire_worker (GError **error)
+{
+  return acquire_worker (FALSE, error);
+}
+
+GraphbitWorker *
+graphbit_runtime_acquire_thread_worker (GError **error)
+{
+  return acquire_worker (TRUE, error);
+}
+
+/* Thread exit: a worker made for this thread's loop stops here, where its
+ * sessions were used (iterating the context until its calls are over). */
+static void
+stop_loop_worker_at_thread_exit (gpointer data)
+{
+  GraphbitWorker *worker = data;
+  GraphbitWorker *taken = NULL;
+  guint index;
+
+  g_mutex_lock (&runtime.mutex);
+  if (runtime.attached != NULL && g_ptr_array_find (runtime.attached, worker, &index))
+    taken = g_ptr_array_steal_index_fast (runtime.attached, index);
+  g_mutex_unlock (&runtime.mutex);
+
+  graphbit_worker_stop_attached_here (worker);
+  if (taken != NULL)
+    graphbit_worker_unref (taken);
+  graphbit_worker_unref (worker);
 }
 
 guint
@@ -502,6 +584,32 @@ graphbit_runtime_attach_context (GMainContext  *context,
     }
   g_mutex_unlock (&runtime.mutex);
   return ok;
+}
+
+/**
+ * graphbit_runtime_set_use_caller_loops:
+ * @use: whether exchanges may run on the caller's running loop
+ *
+ * Chooses where the HTTP exchange of an asynchronous call started from a
+ * running main loop (in a callback of the loop the calling thread is
+ * iterating) runs. With %TRUE, the default, it runs on that loop itself,
+ * as any libsoup program's requests do: no thread hand-over on the way
+ * and none back, which is most of graphbit's own cost with many calls in
+ * flight or a stream read chunk by chunk. With %FALSE it runs on a
+ * worker thread and only the result comes back to the loop.
+ *
+ * Calls started where no loop is running (before g_main_loop_run(), from
+ * a plain thread, from Python) and embeddings, whose answers can be
+ * megabytes of JSON, always run on the worker threads. A GUI that makes
+ * many calls with large answers may prefer %FALSE, so that parsing them
+ * never holds up the interface. Takes effect for calls started after it.
+ */
+void
+graphbit_runtime_set_use_caller_loops (gboolean use)
+{
+  g_mutex_lock (&runtime.mutex);
+  runtime.use_caller_loops = !!use;
+  g_mutex_unlock (&runtime.mutex);
 }
 
 /**
@@ -676,7 +784,8 @@ version_string (guint major,
  * run time: `version`, `runtime_initialized`, `runtime_uptime_seconds`,
  * `runtime_worker_threads`, `runtime_max_blocking_threads`,
  * `runtime_thread_stack_size_mb`, `runtime_blocking_threads_active`,
- * `runtime_in_flight`, `cpu_count`, `memory_allocator` (whoever provides
+ * `runtime_in_flight`, `runtime_caller_loops` (main contexts that run
+ * exchanges themselves, see graphbit_runtime_set_use_caller_loops()), `cpu_count`, `memory_allocator` (whoever provides
  * the `malloc` the process resolves), `process_resident_mb`,
  * `build_target` (the compiler's target triple), `build_profile`,
  * `glib_version`, `libsoup_version` and `json_glib_version`.
@@ -695,7 +804,7 @@ graphbit_get_system_info (void)
                                                   soup_get_micro_version ());
   gboolean started;
   gdouble uptime = 0.0;
-  guint workers, blocking, stack_mb, blocking_active = 0, in_flight = 0;
+  guint workers, blocking, stack_mb, blocking_active = 0, in_flight = 0, caller_loops = 0;
 
   g_mutex_lock (&runtime.mutex);
   started = runtime.state == RUNTIME_RUNNING;
@@ -707,6 +816,7 @@ graphbit_get_system_info (void)
         in_flight += graphbit_worker_get_in_flight (g_ptr_array_index (runtime.workers, i));
       for (guint i = 0; i < runtime.attached->len; i++)
         in_flight += graphbit_worker_get_in_flight (g_ptr_array_index (runtime.attached, i));
+      caller_loops = runtime.attached->len;
     }
   workers = effective (runtime.worker_threads, default_worker_threads);
   blocking = effective (runtime.max_blocking_threads, default_max_blocking_threads);
@@ -723,6 +833,7 @@ graphbit_get_system_info (void)
   g_variant_builder_add (&builder, "{sv}", "runtime_thread_stack_size_mb", g_variant_new_uint32 (stack_mb));
   g_variant_builder_add (&builder, "{sv}", "runtime_blocking_threads_active", g_variant_new_uint32 (blocking_active));
   g_variant_builder_add (&builder, "{sv}", "runtime_in_flight", g_variant_new_uint32 (in_flight));
+  g_variant_builder_add (&builder, "{sv}", "runtime_caller_loops", g_variant_new_uint32 (caller_loops));
   g_variant_builder_add (&builder, "{sv}", "cpu_count", g_variant_new_uint32 (g_get_num_processors ()));
   g_variant_builder_add (&builder, "{sv}", "memory_allocator",
                          g_variant_new_string (graphbit_probe_memory_allocator ()));
@@ -835,8 +946,10 @@ graphbit_health_check (void)
   gboolean started, memory_ok, memory_known, runtime_ok, workers_ok;
   guint answered = 0;
   gdouble slowest_ms = 0.0;
+  GraphbitWorker *current;
 
-  started = graphbit_worker_get_current () == NULL && graphbit_runtime_ensure_started (&error);
+  current = graphbit_worker_get_current ();
+  started = (current == NULL || graphbit_worker_is_attached (current)) && graphbit_runtime_ensure_started (&error);
   if (error != NULL)
     GRAPHBIT_WARN ("health check could not start the runtime: %s", error->message);
 

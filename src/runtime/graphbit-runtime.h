@@ -30,6 +30,8 @@ gboolean  graphbit_runtime_attach_context (GMainContext  *context,
 GRAPHBIT_AVAILABLE_IN_ALL
 void      graphbit_runtime_detach_context (void);
 GRAPHBIT_AVAILABLE_IN_ALL
+void      graphbit_runtime_set_use_caller_loops (gboolean use);
+GRAPHBIT_AVAILABLE_IN_ALL
 void      graphbit_set_interrupt_fd   (int        fd);
 GRAPHBIT_AVAILABLE_IN_ALL
 void      graphbit_add_interruptible  (GCancellable *cancellable);

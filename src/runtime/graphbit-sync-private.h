@@ -33,4 +33,8 @@ void          graphbit_sync_call_done  (GObject          *source,
 GAsyncResult *graphbit_sync_call_wait  (GraphbitSyncCall *call);
 void          graphbit_sync_call_end   (GraphbitSyncCall *call);
 
+/* Whether @context is the calling thread's private context for blocking
+ * calls (never a loop exchanges may run on). */
+gboolean      graphbit_sync_is_private_context (GMainContext *context);
+
 G_END_DECLS

@@ -9,6 +9,12 @@
 
 static GPrivate thread_context = G_PRIVATE_INIT ((GDestroyNotify) g_main_context_unref);
 
+gboolean
+graphbit_sync_is_private_context (GMainContext *context)
+{
+  return context != NULL && context == g_private_get (&thread_context);
+}
+
 void
 graphbit_sync_call_begin (GraphbitSyncCall *call)
 {

@@ -24,6 +24,9 @@ GraphbitWorker *graphbit_worker_new              (guint               index,
 GraphbitWorker *graphbit_worker_new_attached     (guint               index,
                                                   GMainContext       *context);
 gboolean        graphbit_worker_is_attached      (GraphbitWorker     *worker);
+/* The thread whose loop an attached worker runs on; NULL for a worker
+ * thread. */
+GThread        *graphbit_worker_get_loop_thread  (GraphbitWorker     *worker);
 GraphbitWorker *graphbit_worker_ref              (GraphbitWorker     *worker);
 void            graphbit_worker_unref            (GraphbitWorker     *worker);
 guint           graphbit_worker_get_index        (GraphbitWorker     *worker);
@@ -54,6 +57,9 @@ void            graphbit_worker_untrack          (GraphbitWorker     *worker,
 /* Any thread: cancels every tracked operation, waits for them to end, stops
  * the loop, frees the session and joins the thread. */
 void            graphbit_worker_stop_and_join    (GraphbitWorker     *worker);
+/* An attached worker's own thread, which will not iterate its context any
+ * more (it exits): stops it with what the context has ready, no waiting. */
+void            graphbit_worker_stop_attached_here (GraphbitWorker   *worker);
 
 /* The worker whose thread is calling, or NULL. */
 GraphbitWorker *graphbit_worker_get_current      (void);

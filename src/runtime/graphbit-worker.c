@@ -46,6 +46,8 @@ struct _GraphbitWorker
    * (graphbit_runtime_attach_context()): no thread of its own. */
   gboolean attached;
   GThread *owner;
+  pthread_t owner_thread;   /* compared instead of owner where GLib's
+                             * thread handle may be gone (thread exit) */
   GMutex stop_mutex;
   GCond stop_cond;
   gboolean stopped;
@@ -179,6 +181,7 @@ graphbit_worker_new_attached (guint         index,
   worker->tracked = g_hash_table_new (NULL, NULL);
   worker->attached = TRUE;
   worker->owner = g_thread_self ();
+  worker->owner_thread = pthread_self ();
   g_mutex_init (&worker->stop_mutex);
   g_cond_init (&worker->stop_cond);
   g_private_set (&current_worker, worker);
@@ -190,6 +193,12 @@ gboolean
 graphbit_worker_is_attached (GraphbitWorker *worker)
 {
   return worker->attached;
+}
+
+GThread *
+graphbit_worker_get_loop_thread (GraphbitWorker *worker)
+{
+  return worker->attached ? worker->owner : NULL;
 }
 
 GraphbitWorker *
@@ -240,6 +249,10 @@ graphbit_worker_get_current (void)
 gboolean
 graphbit_worker_is_current (GraphbitWorker *worker)
 {
+  /* An attached worker's thread may have a newer one as its current (one
+   * left behind by a shutdown that gave up on it still winds down). */
+  if (worker->attached)
+    return pthread_equal (worker->owner_thread, pthread_self ());
   return graphbit_worker_get_current () == worker;
 }
 
@@ -266,7 +279,8 @@ worker_stopped (GraphbitWorker *worker)
     }
   /* What its own thread does after its loop, done in the caller's. */
   g_clear_pointer (&worker->sessions, graphbit_session_pool_free);
-  g_private_set (&current_worker, NULL);
+  if (graphbit_worker_get_current () == worker)
+    g_private_set (&current_worker, NULL);
   g_mutex_lock (&worker->stop_mutex);
   worker->stopped = TRUE;
   g_cond_broadcast (&worker->stop_cond);
@@ -324,6 +338,8 @@ begin_stop (GraphbitWorker *worker,
   GHashTableIter iter;
   gpointer key;
 
+  if (worker->stopping)
+    return;   /* an attached worker's stop may be asked twice */
   worker->stopping = TRUE;
 
   /* Cancelling may run completion code that untracks, so copy first. */
@@ -350,8 +366,18 @@ stop_attached (GraphbitWorker *worker)
 {
   gint64 give_up_at = g_get_monotonic_time () + ATTACHED_STOP_TIMEOUT_US;
 
+  if (pthread_equal (worker->owner_thread, pthread_self ()) && worker->stopped)
+    return;
   graphbit_worker_invoke (worker, begin_stop, NULL, NULL);
-  if (worker->owner == g_thread_self ())
+  if (!pthread_equal (worker->owner_thread, pthread_self ()) && g_atomic_int_get (&worker->in_flight) == 0)
+    {
+      /* Nothing of anyone's waits on it: its sessions go whenever its
+       * thread iterates the context again (or leaves, see
+       * graphbit-runtime.c), and nobody needs to wait for that. A
+       * shutdown has stopped new operations from starting on it. */
+      return;
+    }
+  if (pthread_equal (worker->owner_thread, pthread_self ()))
     {
       /* Called in the thread that iterates it: wind it down here. */
       while (!worker->stopped && g_get_monotonic_time () < give_up_at)
@@ -367,6 +393,27 @@ stop_attached (GraphbitWorker *worker)
   if (!worker->stopped)
     g_warning ("graphbit: the main context attached with graphbit_runtime_attach_context() was not "
                "iterated while the runtime shut down; its requests are left behind");
+}
+
+/* Bounds the wind-down of graphbit_worker_stop_attached_here(): the
+ * context may hold sources of the thread's own that are always ready. */
+#define EXIT_ITERATIONS_MAX 64
+
+void
+graphbit_worker_stop_attached_here (GraphbitWorker *worker)
+{
+  g_return_if_fail (worker->attached && pthread_equal (worker->owner_thread, pthread_self ()));
+
+  if (worker->stopped || !g_main_context_acquire (worker->context))
+    return;
+  g_main_context_push_thread_default (worker->context);
+  graphbit_worker_invoke (worker, begin_stop, NULL, NULL);   /* runs here */
+  for (guint i = 0; i < EXIT_ITERATIONS_MAX && g_main_context_pending (worker->context); i++)
+    g_main_context_iteration (worker->context, FALSE);
+  g_main_context_pop_thread_default (worker->context);
+  g_main_context_release (worker->context);
+  if (!worker->stopped)
+    GRAPHBIT_WARN ("a thread left with graphbit calls in flight on its main loop; they are abandoned");
 }
 
 void

@@ -647,6 +647,215 @@ test_attached_context (gconstpointer data)
   g_thread_join (g_thread_new ("attached", run_attached, &run));
 }
 
+/* Calls started from a running loop run their exchange on that loop (no
+ * worker in between), a stream started just before its loop runs too; a
+ * blocking next() on such a stream from the loop's own thread is refused
+ * (it would wait for itself); embeddings and the opt-out stay on the
+ * workers; a shutdown from another thread while the loop is idle does not
+ * wait for it; the thread's exit frees what ran there. */
+typedef struct
+{
+  GraphbitLlmClient *client;
+  gboolean use_caller_loops;
+  GMainLoop *loop;
+  guint pending;
+  guint answered;
+  guint chunks;
+  GString *text;
+  guint32 loops_seen;        /* runtime_caller_loops, seen from a callback */
+  gboolean blocking_next_refused;
+  /* hand-shake with the main thread for the shutdown */
+  GMutex lock;
+  GCond changed;
+  gboolean idle;
+  gboolean shut_down;
+} LoopRun;
+
+static guint32
+caller_loops (void)
+{
+  g_autoptr(GVariant) info = graphbit_get_system_info ();
+  guint32 n = 0;
+
+  g_assert_true (g_variant_lookup (info, "runtime_caller_loops", "u", &n));
+  return n;
+}
+
+static void
+on_loop_complete (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  LoopRun *run = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = graphbit_llm_client_complete_finish (GRAPHBIT_LLM_CLIENT (source), result, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (text, "Mock reply to: loop "));
+  run->answered++;
+  run->loops_seen = MAX (run->loops_seen, caller_loops ());
+  if (--run->pending == 0)
+    g_main_loop_quit (run->loop);
+}
+
+static gboolean
+start_from_loop (gpointer data)
+{
+  LoopRun *run = data;
+
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *prompt = g_strdup_printf ("loop %u", i);
+      g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new (prompt);
+
+      run->pending++;
+      graphbit_llm_client_complete_async (run->client, request, NULL, on_loop_complete, run);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_loop_chunk (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  LoopRun *run = data;
+  GraphbitLlmStream *stream = GRAPHBIT_LLM_STREAM (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *chunk = graphbit_llm_stream_next_finish (stream, result, &error);
+
+  g_assert_no_error (error);
+  if (chunk == NULL)
+    {
+      g_main_loop_quit (run->loop);
+      return;
+    }
+  g_string_append (run->text, chunk);
+  if (run->chunks++ == 0)
+    {
+      g_autoptr(GError) blocking_error = NULL;
+      g_autofree char *blocking_text = graphbit_llm_stream_next (stream, NULL, &blocking_error);
+
+      /* On the loop it is refused; on a worker it simply works. */
+      run->blocking_next_refused = g_error_matches (blocking_error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_RUNTIME);
+      if (blocking_text != NULL)
+        g_string_append (run->text, blocking_text);
+    }
+  run->loops_seen = MAX (run->loops_seen, caller_loops ());
+  graphbit_llm_stream_next_async (stream, NULL, on_loop_chunk, run);
+}
+
+static gpointer
+run_loop_thread (gpointer data)
+{
+  LoopRun *run = data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new ("x mock:tokens=5 mock:token_delay_ms=1");
+  g_autoptr(GraphbitLlmStream) stream = NULL;
+  g_autoptr(GSource) idle = g_idle_source_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_main_context_push_thread_default (context);
+  run->loop = g_main_loop_new (context, FALSE);
+
+  g_source_set_callback (idle, start_from_loop, run, NULL);
+  g_source_attach (idle, context);
+  g_main_loop_run (run->loop);
+  g_assert_cmpuint (run->answered, ==, 8);
+
+  /* Started before the loop runs, as C programs usually do. */
+  stream = graphbit_llm_client_stream (run->client, request, &error);
+  g_assert_no_error (error);
+  graphbit_llm_stream_next_async (stream, NULL, on_loop_chunk, run);
+  g_main_loop_run (run->loop);
+  g_assert_cmpstr (run->text->str, ==, "tok1 tok2 tok3 tok4 tok5");
+  g_assert_true (run->blocking_next_refused == run->use_caller_loops);
+
+  /* Idle now: another thread shuts the runtime down meanwhile. */
+  g_mutex_lock (&run->lock);
+  run->idle = TRUE;
+  g_cond_broadcast (&run->changed);
+  while (!run->shut_down)
+    g_cond_wait (&run->changed, &run->lock);
+  g_mutex_unlock (&run->lock);
+
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  g_main_loop_unref (run->loop);
+  g_main_context_pop_thread_default (context);
+  return NULL;
+}
+
+static void
+test_caller_loops (gconstpointer data)
+{
+  g_autoptr(GraphbitLlmClient) client = new_client ();
+  LoopRun run = { .client = client, .use_caller_loops = GPOINTER_TO_INT (data), .text = g_string_new (NULL) };
+  guint32 before;
+  GThread *thread;
+
+  graphbit_shutdown ();   /* a clean count: other tests' loops are gone */
+  before = caller_loops ();
+  g_assert_cmpuint (before, ==, 0);
+  graphbit_runtime_set_use_caller_loops (run.use_caller_loops);
+  g_mutex_init (&run.lock);
+  g_cond_init (&run.changed);
+  thread = g_thread_new ("loop", run_loop_thread, &run);
+
+  g_mutex_lock (&run.lock);
+  while (!run.idle)
+    g_cond_wait (&run.changed, &run.lock);
+  g_mutex_unlock (&run.lock);
+  /* One loop ran everything: the calls' and the stream's. */
+  g_assert_cmpuint (run.loops_seen, ==, before + (run.use_caller_loops ? 1 : 0));
+
+  /* Would wait 10 s and warn (fatal here) if it waited for the idle loop. */
+  graphbit_shutdown ();
+  g_mutex_lock (&run.lock);
+  run.shut_down = TRUE;
+  g_cond_broadcast (&run.changed);
+  g_mutex_unlock (&run.lock);
+  g_thread_join (thread);
+
+  graphbit_runtime_set_use_caller_loops (TRUE);
+  g_assert_cmpuint (caller_loops (), ==, 0);
+  g_string_free (run.text, TRUE);
+  g_mutex_clear (&run.lock);
+  g_cond_clear (&run.changed);
+}
+
+static gpointer
+run_loop_and_leave (gpointer data)
+{
+  LoopRun *run = data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GSource) idle = g_idle_source_new ();
+
+  g_main_context_push_thread_default (context);
+  run->loop = g_main_loop_new (context, FALSE);
+  g_source_set_callback (idle, start_from_loop, run, NULL);
+  g_source_attach (idle, context);
+  g_main_loop_run (run->loop);
+  g_main_loop_unref (run->loop);
+  g_main_context_pop_thread_default (context);
+  return NULL;
+}
+
+/* A thread that ran calls on its loop and leaves takes that loop's
+ * graphbit state (sessions, connections) with it. */
+static void
+test_caller_loop_thread_exit (void)
+{
+  g_autoptr(GraphbitLlmClient) client = new_client ();
+  LoopRun run = { .client = client };
+  guint32 before = caller_loops ();
+
+  g_thread_join (g_thread_new ("loop", run_loop_and_leave, &run));
+  g_assert_cmpuint (run.answered, ==, 8);
+  g_assert_cmpuint (run.loops_seen, ==, before + 1);
+  g_assert_cmpuint (caller_loops (), ==, before);
+}
+
 /* Waits (bounded) until @fd is readable. */
 static gboolean
 wait_readable (int fd)
@@ -894,6 +1103,9 @@ main (int    argc,
                         test_attached_context);
   g_test_add_data_func ("/openai/client/attached-context-shutdown-elsewhere", GINT_TO_POINTER (FALSE),
                         test_attached_context);
+  g_test_add_data_func ("/openai/client/caller-loops", GINT_TO_POINTER (TRUE), test_caller_loops);
+  g_test_add_func ("/openai/client/caller-loop-thread-exit", test_caller_loop_thread_exit);
+  g_test_add_data_func ("/openai/client/caller-loops-off", GINT_TO_POINTER (FALSE), test_caller_loops);
 
   mock = mock_server_start ();
   ret = g_test_run ();
