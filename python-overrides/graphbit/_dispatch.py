@@ -18,6 +18,7 @@ waits in C.
 
 from __future__ import annotations
 
+import collections
 import os
 import signal
 import threading
@@ -30,7 +31,7 @@ from ._native import Gio, GLib, Graphbit
 if TYPE_CHECKING:
     import asyncio
 
-__all__ = ["call_queued", "run_blocking", "run_queued"]
+__all__ = ["StreamPump", "call_queued", "run_blocking", "run_queued"]
 
 class _LoopCompletions:
     """Calls whose outcome reaches one event loop through a completion queue.
@@ -45,6 +46,7 @@ class _LoopCompletions:
         self.loop = loop
         self.queue = Graphbit.CompletionQueue.new()
         self.waiting: dict = {}
+        self.pumps: dict = {}  # tag -> StreamPump
         self.next_tag = 0
         loop.add_reader(self.queue.get_fd(), self.drain)
 
@@ -58,14 +60,25 @@ class _LoopCompletions:
         begin(cancellable, self.queue, tag)
         return future
 
+    def start_pump(self, pump: "StreamPump", begin: Callable[..., None]) -> None:
+        self.next_tag += 1
+        self.pumps[self.next_tag] = pump
+        begin(pump.cancellable, self.queue, self.next_tag)
+
     def drain(self) -> None:
         queue, waiting = self.queue, self.waiting
         while True:
             completion = queue.pop()
             if completion is None:
                 return
-            entry = waiting.pop(completion.get_tag(), None)
-            if entry is None or entry[0].done():
+            tag = completion.get_tag()
+            entry = waiting.pop(tag, None)
+            if entry is None:
+                pump = self.pumps.get(tag)
+                if pump is not None and pump.feed(completion):
+                    del self.pumps[tag]
+                continue
+            if entry[0].done():
                 continue
             future, convert = entry
             try:
@@ -81,13 +94,8 @@ class _LoopCompletions:
 _completions: "weakref.WeakKeyDictionary[Any, _LoopCompletions]" = weakref.WeakKeyDictionary()
 
 
-def run_queued(begin: Callable[..., None], convert: Callable[[Any], Any]) -> "asyncio.Future[Any]":
-    """Starts ``begin(cancellable, queue, tag)``, a C call reporting to a completion queue.
-
-    Must be called with a running event loop; the future resolves to
-    ``convert(completion)`` (which calls ``completion.propagate()``, raising
-    the call's error). Cancelling it cancels the C call.
-    """
+def _loop_completions() -> _LoopCompletions:
+    """The completion queue of the running event loop, made on first use."""
     import asyncio
 
     loop = asyncio.get_running_loop()
@@ -97,7 +105,81 @@ def run_queued(begin: Callable[..., None], convert: Callable[[Any], Any]) -> "as
         for old_loop in [old for old in _completions.keys() if old.is_closed()]:
             del _completions[old_loop]
         completions = _completions[loop] = _LoopCompletions(loop)
-    return completions.start(begin, convert)
+    return completions
+
+
+def run_queued(begin: Callable[..., None], convert: Callable[[Any], Any]) -> "asyncio.Future[Any]":
+    """Starts ``begin(cancellable, queue, tag)``, a C call reporting to a completion queue.
+
+    Must be called with a running event loop; the future resolves to
+    ``convert(completion)`` (which calls ``completion.propagate()``, raising
+    the call's error). Cancelling it cancels the C call.
+    """
+    return _loop_completions().start(begin, convert)
+
+
+class StreamPump:
+    """A stream's text, pushed by C to the loop's completion queue as it arrives.
+
+    ``begin(cancellable, queue, tag)`` starts the C pump
+    (``LlmStream.pump_queued``): a graphbit worker reads the stream and
+    pushes each piece; text that arrives while the loop is busy joins the
+    piece still waiting, so the loop takes one piece per wake-up. ``next()``
+    returns a waiting piece at once, else waits for one; None at the end.
+    Cancelling a waiting ``next()`` aborts the stream.
+    """
+
+    __slots__ = ("cancellable", "pieces", "waiter", "finished", "error", "loop")
+
+    def __init__(self, begin: Callable[..., None]) -> None:
+        completions = _loop_completions()
+        self.loop = completions.loop
+        self.cancellable = Gio.Cancellable()
+        self.pieces: collections.deque = collections.deque()
+        self.waiter: Optional["asyncio.Future[None]"] = None
+        self.finished = False
+        self.error: Optional[BaseException] = None
+        completions.start_pump(self, begin)
+
+    def feed(self, completion: Any) -> bool:
+        """Takes one completion of the pump's; True once it was the last."""
+        text = completion.get_text()
+        if text is not None:
+            self.pieces.append(text)
+        else:
+            self.finished = True
+            try:
+                completion.propagate()
+            except GLib.Error as error:
+                self.error = translate(error)
+        waiter = self.waiter
+        if waiter is not None:
+            self.waiter = None
+            if not waiter.done():
+                waiter.set_result(None)
+        return self.finished
+
+    async def next(self) -> Optional[str]:
+        import asyncio
+
+        while True:
+            if self.pieces:
+                return self.pieces.popleft()
+            if self.finished:
+                if self.error is not None:
+                    raise self.error
+                return None
+            waiter = self.waiter = self.loop.create_future()
+            try:
+                await waiter
+            except asyncio.CancelledError:
+                self.cancellable.cancel()
+                raise
+
+    def abort(self) -> None:
+        """Aborts the stream unless it ended (for a dropped iterator)."""
+        if not self.finished:
+            self.cancellable.cancel()
 
 
 async def call_queued(begin: Callable[..., None], convert: Callable[[Any], Any]) -> Any:

@@ -145,11 +145,6 @@ def _queued_text(completion: Any) -> str:
     return completion.propagate().get_content()
 
 
-def _queued_chunk(completion: Any) -> Optional[str]:
-    completion.propagate()   # raises the call's error
-    return completion.get_text()
-
-
 Message = Union[Tuple[str, str], Mapping[str, str]]
 
 
@@ -184,21 +179,31 @@ class LlmStream:
     block, or breaking out and dropping it) aborts the HTTP request.
     """
 
-    __slots__ = ("_native", "__weakref__")
+    __slots__ = ("_native", "_pump", "__weakref__")
 
     def __init__(self, native: Any) -> None:
         self._native = native
+        self._pump: Optional[_dispatch.StreamPump] = None
+
+    def __del__(self) -> None:
+        # The pump keeps the C stream alive: dropping an unfinished
+        # iterator must still abort the HTTP request.
+        pump = self._pump
+        if pump is not None:
+            pump.abort()
 
     # asyncio
     def __aiter__(self) -> "LlmStream":
         return self
 
     async def __anext__(self) -> str:
-        native = self._native
-        text = await _dispatch.run_queued(
-            lambda cancellable, queue, tag: native.next_queued(cancellable, queue, tag),
-            _queued_chunk,
-        )
+        pump = self._pump
+        if pump is None:
+            native = self._native
+            pump = self._pump = _dispatch.StreamPump(
+                lambda cancellable, queue, tag: native.pump_queued(cancellable, queue, tag)
+            )
+        text = await pump.next()
         if text is None:
             raise StopAsyncIteration
         return text
@@ -224,6 +229,8 @@ class LlmStream:
         return self
 
     def __next__(self) -> str:
+        if self._pump is not None:
+            raise RuntimeError("this stream is being read with 'async for'; it cannot be read blocking too")
         native = self._native
         text = _dispatch.run_blocking(native.next)
         if text is None:

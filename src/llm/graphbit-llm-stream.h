@@ -41,6 +41,11 @@ void                 graphbit_llm_stream_next_queued  (GraphbitLlmStream       *
                                                        GraphbitCompletionQueue *queue,
                                                        guint64                  tag);
 GRAPHBIT_AVAILABLE_IN_ALL
+void                 graphbit_llm_stream_pump_queued  (GraphbitLlmStream       *self,
+                                                       GCancellable            *cancellable,
+                                                       GraphbitCompletionQueue *queue,
+                                                       guint64                  tag);
+GRAPHBIT_AVAILABLE_IN_ALL
 void                 graphbit_llm_stream_close        (GraphbitLlmStream    *self);
 GRAPHBIT_AVAILABLE_IN_ALL
 gboolean             graphbit_llm_stream_is_finished  (GraphbitLlmStream    *self);

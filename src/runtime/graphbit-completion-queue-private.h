@@ -23,6 +23,16 @@ void graphbit_completion_queue_push_text (GraphbitCompletionQueue *self,
                                           char                    *text,
                                           GError                  *error);
 
+/* Any thread: queues more text (taken, not NULL) of the call tagged @tag,
+ * a stream's. While @last (the completion this returned the time before,
+ * or NULL) is still in the queue, the text is appended to it, so a loop
+ * that falls behind takes fewer, larger pieces. Returns (transfer full)
+ * the completion the text went to: the @last of the next call. */
+GraphbitCompletion *graphbit_completion_queue_push_more_text (GraphbitCompletionQueue *self,
+                                                              GraphbitCompletion      *last,
+                                                              guint64                  tag,
+                                                              char                    *text);
+
 /* Starts an asynchronous call on a worker: @start (@data) runs there, so
  * the call's callback runs there too and can push the outcome for @tag.
  * If no worker can be had (a shutdown runs), @data is destroyed and the

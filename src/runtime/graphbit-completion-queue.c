@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -31,7 +32,10 @@ struct _GraphbitCompletion
   guint64 tag;
   GObject *result;
   char *text;
+  gsize text_len;        /* what text holds, and its room: text that */
+  gsize text_room;       /* arrives before the loop takes it is appended */
   GError *error;
+  gboolean taken;        /* popped; under the queue's lock */
 };
 
 G_DEFINE_FINAL_TYPE (GraphbitCompletion, graphbit_completion, G_TYPE_OBJECT)
@@ -236,6 +240,8 @@ graphbit_completion_queue_pop (GraphbitCompletionQueue *self)
 
   g_mutex_lock (&self->lock);
   completion = g_queue_pop_head (&self->completions);
+  if (completion != NULL)
+    completion->taken = TRUE;
   if (completion == NULL && self->signalled)
     {
       char bytes[64];
@@ -251,18 +257,21 @@ graphbit_completion_queue_pop (GraphbitCompletionQueue *self)
   return completion;
 }
 
-static void
+/* Returns a new reference to the completion if @keep, else NULL. */
+static GraphbitCompletion *
 push (GraphbitCompletionQueue *self,
       guint64                  tag,
       gpointer                 result,
       char                    *text,
-      GError                  *error)
+      GError                  *error,
+      gboolean                 keep)
 {
   GraphbitCompletion *completion = g_object_new (GRAPHBIT_TYPE_COMPLETION, NULL);
 
   completion->tag = tag;
   completion->result = result;
   completion->text = text;
+  completion->text_len = completion->text_room = text != NULL ? strlen (text) : 0;
   completion->error = error;
 
   g_mutex_lock (&self->lock);
@@ -273,7 +282,45 @@ push (GraphbitCompletionQueue *self,
       while (write (self->fds[1], "", 1) < 0 && errno == EINTR)
         ;
     }
+  /* Before unlocking: once popped, the loop may drop it at once. */
+  if (keep)
+    g_object_ref (completion);
   g_mutex_unlock (&self->lock);
+  return keep ? completion : NULL;
+}
+
+GraphbitCompletion *
+graphbit_completion_queue_push_more_text (GraphbitCompletionQueue *self,
+                                          GraphbitCompletion      *last,
+                                          guint64                  tag,
+                                          char                    *text)
+{
+  gsize len = strlen (text);
+
+  if (last != NULL)
+    {
+      gboolean appended = FALSE;
+
+      g_mutex_lock (&self->lock);
+      if (!last->taken && last->error == NULL && last->text != NULL)
+        {
+          if (last->text_len + len >= last->text_room)
+            {
+              last->text_room = MAX (2 * last->text_room, last->text_len + len + 1);
+              last->text = g_realloc (last->text, last->text_room + 1);
+            }
+          memcpy (last->text + last->text_len, text, len + 1);
+          last->text_len += len;
+          appended = TRUE;
+        }
+      g_mutex_unlock (&self->lock);
+      if (appended)
+        {
+          g_free (text);
+          return g_object_ref (last);
+        }
+    }
+  return push (self, tag, NULL, text, NULL, TRUE);
 }
 
 void
@@ -282,7 +329,7 @@ graphbit_completion_queue_push (GraphbitCompletionQueue *self,
                                 gpointer                 result,
                                 GError                  *error)
 {
-  push (self, tag, result, NULL, error);
+  push (self, tag, result, NULL, error, FALSE);
 }
 
 void
@@ -291,7 +338,7 @@ graphbit_completion_queue_push_text (GraphbitCompletionQueue *self,
                                      char                    *text,
                                      GError                  *error)
 {
-  push (self, tag, NULL, text, error);
+  push (self, tag, NULL, text, error, FALSE);
 }
 
 typedef struct
@@ -326,7 +373,7 @@ graphbit_completion_queue_start (GraphbitCompletionQueue *self,
   if (worker == NULL)
     {
       destroy (data);
-      push (self, tag, NULL, NULL, error);
+      push (self, tag, NULL, NULL, error, FALSE);
       return;
     }
   queued = g_new (QueuedStart, 1);

@@ -12,6 +12,7 @@
 #include "graphbit.h"
 #include "graphbit-runtime-private.h"
 #include "graphbit-system-probe-private.h"
+#include "graphbit-completion-queue-private.h"
 
 static gboolean
 variant_lookup_boolean (GVariant   *dict,
@@ -370,6 +371,58 @@ test_fork_child_starts_afresh (void)
   graphbit_shutdown ();
 }
 
+/* A stream's text that arrives while its last piece still waits in a
+ * completion queue joins that piece; once the loop took it, a new piece
+ * starts. The end comes as a completion of its own. */
+static void
+test_completion_queue_joins_waiting_text (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GraphbitCompletionQueue) queue = graphbit_completion_queue_new (&error);
+  g_autoptr(GraphbitCompletion) first = NULL;
+  g_autoptr(GraphbitCompletion) again = NULL;
+  g_autoptr(GraphbitCompletion) second = NULL;
+  g_autoptr(GraphbitCompletion) popped = NULL;
+  g_autoptr(GraphbitCompletion) end = NULL;
+  g_autoptr(GString) expected = g_string_new ("a");
+
+  g_assert_no_error (error);
+  first = graphbit_completion_queue_push_more_text (queue, NULL, 7, g_strdup ("a"));
+  /* Many appends: the text's room grows as it must. */
+  again = g_object_ref (first);
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *piece = g_strdup_printf (" %u", i);
+      GraphbitCompletion *next = graphbit_completion_queue_push_more_text (queue, again, 7, g_strdup (piece));
+
+      g_assert_true (next == first);
+      g_object_unref (again);
+      again = next;
+      g_string_append (expected, piece);
+    }
+
+  popped = graphbit_completion_queue_pop (queue);
+  g_assert_true (popped == first);
+  g_assert_cmpuint (graphbit_completion_get_tag (popped), ==, 7);
+  g_assert_cmpstr (graphbit_completion_get_text (popped), ==, expected->str);
+  g_assert_null (graphbit_completion_queue_pop (queue));
+
+  /* Taken: the next text is a new piece, and the taken one is unchanged. */
+  second = graphbit_completion_queue_push_more_text (queue, first, 7, g_strdup ("b"));
+  g_assert_true (second != first);
+  g_assert_cmpstr (graphbit_completion_get_text (popped), ==, expected->str);
+  graphbit_completion_queue_push_text (queue, 7, NULL, NULL);
+  g_clear_object (&popped);
+  popped = graphbit_completion_queue_pop (queue);
+  g_assert_cmpstr (graphbit_completion_get_text (popped), ==, "b");
+  end = graphbit_completion_queue_pop (queue);
+  g_assert_nonnull (end);
+  g_assert_null (graphbit_completion_get_text (end));
+  g_assert_null (graphbit_completion_propagate (end, &error));
+  g_assert_no_error (error);
+  g_assert_null (graphbit_completion_queue_pop (queue));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -388,5 +441,7 @@ main (int    argc,
   g_test_add_func ("/runtime/concurrent-shutdowns", test_concurrent_shutdowns);
   g_test_add_func ("/runtime/init-levels", test_init_levels);
   g_test_add_func ("/runtime/fork-child-starts-afresh", test_fork_child_starts_afresh);
+  g_test_add_func ("/runtime/completion-queue-joins-waiting-text", test_completion_queue_joins_waiting_text);
+
   return g_test_run ();
 }

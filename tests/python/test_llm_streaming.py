@@ -205,3 +205,43 @@ def test_wire_format_of_streamed_requests(make_client, mock):
             assert sent["stream"] is True
             assert sent["options"] == {"num_predict": 64, "temperature": 0.5}
         assert sent["temperature" if provider != "ollama" else "model"]
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_fast_long_stream_arrives_whole_and_in_order(make_client, provider):
+    client = make_client(provider)
+
+    async def main():
+        return [chunk async for chunk in client.complete_stream("x mock:tokens=2000")]
+
+    chunks = asyncio.run(main())
+    assert "".join(chunks) == "tok1" + "".join(f" tok{i}" for i in range(2, 2001))
+    assert all(chunks)
+
+
+def test_dropping_an_unfinished_stream_aborts_it(make_client, mock):
+    client = make_client("openai")
+
+    async def main():
+        before = mock.stats()["disconnected_early"]
+        stream = client.complete_stream("x mock:tokens=50 mock:token_delay_ms=40")
+        async for _ in stream:
+            break
+        del stream  # no close(), no async with: the last reference goes
+        return before
+
+    before = asyncio.run(main())
+    mock.wait_for("disconnected_early", before + 1)
+
+
+def test_a_stream_read_with_async_for_cannot_be_read_blocking_too(make_client):
+    client = make_client("openai")
+
+    async def main():
+        stream = client.complete_stream("x mock:tokens=5 mock:token_delay_ms=5")
+        first = await stream.__anext__()
+        with pytest.raises(RuntimeError, match="async for"):
+            next(stream)
+        return first + "".join([chunk async for chunk in stream])
+
+    assert asyncio.run(main()) == "tok1 tok2 tok3 tok4 tok5"
