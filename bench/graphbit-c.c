@@ -123,22 +123,14 @@ scenario_concurrent (const BenchOptions *options)
   measure_lanes (options, options->lanes);
 }
 
-/* The "-attached" scenarios: the same, with this thread's main context
- * attached (graphbit_runtime_attach_context()), so the exchanges run on
- * the loop that gets the callbacks, as the floor's do. */
+/* The "-workers" scenarios: the same with caller loops turned off
+ * (graphbit_runtime_set_use_caller_loops()), so every exchange runs on a
+ * worker thread and only its result comes back to the loop: what a GUI
+ * that opts out pays. */
 static void
-attach_main_context (void)
+scenario_concurrent_workers (const BenchOptions *options)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!graphbit_runtime_attach_context (g_main_context_default (), &error))
-    g_error ("attach: %s", error->message);
-}
-
-static void
-scenario_concurrent_attached (const BenchOptions *options)
-{
-  attach_main_context ();
+  graphbit_runtime_set_use_caller_loops (FALSE);
   measure_lanes (options, options->lanes);
 }
 
@@ -209,9 +201,9 @@ scenario_stream (const BenchOptions *options)
 }
 
 static void
-scenario_stream_attached (const BenchOptions *options)
+scenario_stream_workers (const BenchOptions *options)
 {
-  attach_main_context ();
+  graphbit_runtime_set_use_caller_loops (FALSE);
   scenario_stream (options);
 }
 
@@ -361,9 +353,9 @@ static const struct
 } scenarios[] = {
   { "sequential", scenario_sequential },
   { "concurrent", scenario_concurrent },
-  { "concurrent-attached", scenario_concurrent_attached },
+  { "concurrent-workers", scenario_concurrent_workers },
   { "stream", scenario_stream },
-  { "stream-attached", scenario_stream_attached },
+  { "stream-workers", scenario_stream_workers },
   { "idle", scenario_idle },
   { "inflight", scenario_inflight },
   { "workflow", scenario_workflow },

@@ -50,9 +50,9 @@ REPEATS = {"sequential": (3, 1), "concurrent": (3, 1), "stream": (3, 1), "workfl
 FLOOR_SESSIONS = 16
 
 IMPLS = ("floor", "c", "python")
-# Also run through the C API with the calling loop's context attached
-# (graphbit_runtime_attach_context()): reported in the notes.
-ATTACHED = ("concurrent", "stream")
+# Also run through the C API with caller loops off (every exchange on a
+# worker thread, graphbit_runtime_set_use_caller_loops()): in the notes.
+WORKERS = ("concurrent", "stream")
 
 
 def command(build: str, impl: str, scenario: str, sizes: Dict[str, int]) -> List[str]:
@@ -217,13 +217,14 @@ def notes(results: Dict[Tuple[str, str], dict]) -> List[str]:
                      f"(the floor), async API on a main loop {fmt(get('floor', 'sequential', 'cpu_async_us'))} µs/call; "
                      f"wall {fmt(get('floor', 'sequential', 'wall_us'))} / {fmt(get('c', 'sequential', 'wall_us'))} / "
                      f"{fmt(get('python', 'sequential', 'wall_us'))} µs per call (floor / C / Python)")
-    if get("c", "concurrent-attached", "cpu_us") is not None and get("floor", "concurrent", "cpu_us"):
-        lines.append(f"- C with the loop's context attached (`graphbit_runtime_attach_context()`): 64 in flight "
-                     f"{fmt(get('c', 'concurrent-attached', 'cpu_us'))} µs per completion "
-                     f"({get('c', 'concurrent-attached', 'cpu_us') / get('floor', 'concurrent', 'cpu_us'):.2f}× the floor)"
-                     + (f", {fmt(get('c', 'stream-attached', 'cpu_us_per_token'))} µs per streamed token "
-                        f"({get('c', 'stream-attached', 'cpu_us_per_token') / get('floor', 'stream', 'cpu_us_per_token'):.2f}×)"
-                        if get("c", "stream-attached", "cpu_us_per_token") is not None and get("floor", "stream", "cpu_us_per_token")
+    if get("c", "concurrent-workers", "cpu_us") is not None and get("floor", "concurrent", "cpu_us"):
+        lines.append(f"- C with caller loops off (`graphbit_runtime_set_use_caller_loops (FALSE)`, every exchange "
+                     f"on a worker thread): 64 in flight "
+                     f"{fmt(get('c', 'concurrent-workers', 'cpu_us'))} µs per completion "
+                     f"({get('c', 'concurrent-workers', 'cpu_us') / get('floor', 'concurrent', 'cpu_us'):.2f}× the floor)"
+                     + (f", {fmt(get('c', 'stream-workers', 'cpu_us_per_token'))} µs per streamed token "
+                        f"({get('c', 'stream-workers', 'cpu_us_per_token') / get('floor', 'stream', 'cpu_us_per_token'):.2f}×)"
+                        if get("c", "stream-workers", "cpu_us_per_token") is not None and get("floor", "stream", "cpu_us_per_token")
                         else ""))
     if get("floor", "stream", "reads") is not None:
         lines.append(f"- stream of 2,000 tokens: the floor's reads {fmt(get('floor', 'stream', 'reads'))}, "
@@ -290,14 +291,14 @@ def main() -> int:
             for impl, done in runs.items():
                 if done:
                     results[(impl, scenario)] = merge(done)
-            if scenario in ATTACHED:
-                # The C API with the loop's context attached, for the notes.
-                attached = [run_scenario(command(build, "c", f"{scenario}-attached", sizes[which]), env)
-                            for _ in range(REPEATS.get(scenario, (1, 1))[which])]
-                attached = [result for result in attached if result is not None]
-                print(f"  {scenario:<10} c-attached {json.dumps(attached[-1] if attached else None)}", flush=True)
-                if attached:
-                    results[("c", f"{scenario}-attached")] = merge(attached)
+            if scenario in WORKERS:
+                # The C API with caller loops off, for the notes.
+                on_workers = [run_scenario(command(build, "c", f"{scenario}-workers", sizes[which]), env)
+                              for _ in range(REPEATS.get(scenario, (1, 1))[which])]
+                on_workers = [result for result in on_workers if result is not None]
+                print(f"  {scenario:<10} c-workers {json.dumps(on_workers[-1] if on_workers else None)}", flush=True)
+                if on_workers:
+                    results[("c", f"{scenario}-workers")] = merge(on_workers)
         if "cold" in only:
             samples = COLD_SAMPLES[which]
             cold = {
