@@ -54,16 +54,20 @@ class _LoopCompletions:
         self.next_tag += 1
         tag = self.next_tag
         future = self.loop.create_future()
-        cancellable = Gio.Cancellable()
+        queue = self.queue
         self.waiting[tag] = (future, convert)
-        future.add_done_callback(lambda f: cancellable.cancel() if f.cancelled() else None)
-        begin(cancellable, self.queue, tag)
+        # No Gio.Cancellable per call (a Python-made GObject whose last
+        # reference goes on a worker costs ~10 us there): the queue makes
+        # one in C and cancels it by tag.
+        future.add_done_callback(lambda f: queue.cancel(tag) if f.cancelled() else None)
+        begin(None, queue, tag)
         return future
 
-    def start_pump(self, pump: "StreamPump", begin: Callable[..., None]) -> None:
+    def start_pump(self, pump: "StreamPump", begin: Callable[..., None]) -> int:
         self.next_tag += 1
         self.pumps[self.next_tag] = pump
-        begin(pump.cancellable, self.queue, self.next_tag)
+        begin(None, self.queue, self.next_tag)
+        return self.next_tag
 
     def drain(self) -> None:
         queue, waiting = self.queue, self.waiting
@@ -109,11 +113,12 @@ def _loop_completions() -> _LoopCompletions:
 
 
 def run_queued(begin: Callable[..., None], convert: Callable[[Any], Any]) -> "asyncio.Future[Any]":
-    """Starts ``begin(cancellable, queue, tag)``, a C call reporting to a completion queue.
+    """Starts ``begin(None, queue, tag)``, a C call reporting to a completion queue.
 
     Must be called with a running event loop; the future resolves to
     ``convert(completion)`` (which calls ``completion.propagate()``, raising
-    the call's error). Cancelling it cancels the C call.
+    the call's error). Cancelling it cancels the C call
+    (``queue.cancel(tag)``).
     """
     return _loop_completions().start(begin, convert)
 
@@ -121,7 +126,7 @@ def run_queued(begin: Callable[..., None], convert: Callable[[Any], Any]) -> "as
 class StreamPump:
     """A stream's text, pushed by C to the loop's completion queue as it arrives.
 
-    ``begin(cancellable, queue, tag)`` starts the C pump
+    ``begin(None, queue, tag)`` starts the C pump
     (``LlmStream.pump_queued``): a graphbit worker reads the stream and
     pushes each piece; text that arrives while the loop is busy joins the
     piece still waiting, so the loop takes one piece per wake-up. ``next()``
@@ -129,17 +134,17 @@ class StreamPump:
     Cancelling a waiting ``next()`` aborts the stream.
     """
 
-    __slots__ = ("cancellable", "pieces", "waiter", "finished", "error", "loop")
+    __slots__ = ("queue", "tag", "pieces", "waiter", "finished", "error", "loop")
 
     def __init__(self, begin: Callable[..., None]) -> None:
         completions = _loop_completions()
         self.loop = completions.loop
-        self.cancellable = Gio.Cancellable()
+        self.queue = completions.queue
         self.pieces: collections.deque = collections.deque()
         self.waiter: Optional["asyncio.Future[None]"] = None
         self.finished = False
         self.error: Optional[BaseException] = None
-        completions.start_pump(self, begin)
+        self.tag = completions.start_pump(self, begin)
 
     def feed(self, completion: Any) -> bool:
         """Takes one completion of the pump's; True once it was the last."""
@@ -173,13 +178,13 @@ class StreamPump:
             try:
                 await waiter
             except asyncio.CancelledError:
-                self.cancellable.cancel()
+                self.queue.cancel(self.tag)
                 raise
 
     def abort(self) -> None:
         """Aborts the stream unless it ended (for a dropped iterator)."""
         if not self.finished:
-            self.cancellable.cancel()
+            self.queue.cancel(self.tag)
 
 
 async def call_queued(begin: Callable[..., None], convert: Callable[[Any], Any]) -> Any:

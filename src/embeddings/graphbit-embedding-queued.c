@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Started on a worker (graphbit_completion_queue_start()), so the batch's
+ * Started on a worker (graphbit_completion_sink_start()), so the batch's
  * result is delivered there, in C, and pushed to the queue.
  */
 
@@ -25,7 +25,7 @@ typedef struct
   QueuedKind kind;
   GVariant *metadata;           /* a document's, or NULL */
   GCancellable *cancellable;
-  GraphbitCompletionQueue *queue;
+  GraphbitCompletionSink *sink;
   guint64 tag;
 } QueuedEmbedding;
 
@@ -40,7 +40,7 @@ queued_embedding_free (QueuedEmbedding *queued)
   g_free (queued->texts);
   g_clear_pointer (&queued->metadata, g_variant_unref);
   g_clear_object (&queued->cancellable);
-  g_object_unref (queued->queue);
+  graphbit_completion_sink_unref (queued->sink);
   g_free (queued);
 }
 
@@ -67,7 +67,7 @@ on_embedded (GObject      *source,
       outcome = graphbit_embedding_client_embed_document_finish (queued->client, result, &error);
       break;
     }
-  graphbit_completion_queue_push (queued->queue, queued->tag, outcome, error);
+  graphbit_completion_sink_push (queued->sink, queued->tag, outcome, error);
   queued_embedding_free (queued);
 }
 
@@ -114,10 +114,10 @@ embed_queued (GraphbitEmbeddingClient  *self,
   queued->n_texts = n_texts;
   queued->kind = kind;
   queued->metadata = metadata != NULL ? g_variant_ref_sink (metadata) : NULL;
-  queued->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  queued->queue = g_object_ref (queue);
+  queued->sink = graphbit_completion_queue_get_sink (queue);
+  queued->cancellable = graphbit_completion_sink_cancellable_for (queued->sink, tag, cancellable);
   queued->tag = tag;
-  graphbit_completion_queue_start (queue, tag, start, queued, (GDestroyNotify) queued_embedding_free);
+  graphbit_completion_sink_start (queued->sink, tag, start, queued, (GDestroyNotify) queued_embedding_free);
 }
 
 /**

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The call is started on a worker (graphbit_completion_queue_start()), so
+ * The call is started on a worker (graphbit_completion_sink_start()), so
  * its result is delivered there, in C, and pushed to the queue: the
  * caller's loop is woken once per batch of outcomes, and no main context
  * of the caller's is involved.
@@ -26,7 +26,7 @@ typedef struct
   GPtrArray *requests;           /* GraphbitLlmRequest*, referenced; none for a warm-up */
   guint max_concurrency;
   GCancellable *cancellable;
-  GraphbitCompletionQueue *queue;
+  GraphbitCompletionSink *sink;
   guint64 tag;
 } QueuedCall;
 
@@ -44,7 +44,7 @@ queued_call_free (QueuedCall *queued)
   g_object_unref (queued->client);
   g_ptr_array_unref (queued->requests);
   g_clear_object (&queued->cancellable);
-  g_object_unref (queued->queue);
+  graphbit_completion_sink_unref (queued->sink);
   g_free (queued);
 }
 
@@ -71,7 +71,7 @@ on_done (GObject      *source,
       graphbit_llm_client_warmup_finish (queued->client, result, &error);   /* no result object */
       break;
     }
-  graphbit_completion_queue_push (queued->queue, queued->tag, outcome, error);
+  graphbit_completion_sink_push (queued->sink, queued->tag, outcome, error);
   queued_call_free (queued);
 }
 
@@ -117,10 +117,10 @@ call_queued (GraphbitLlmClient        *self,
   for (guint i = 0; i < n_requests; i++)
     g_ptr_array_add (queued->requests, requests[i] != NULL ? g_object_ref (requests[i]) : NULL);
   queued->max_concurrency = max_concurrency;
-  queued->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  queued->queue = g_object_ref (queue);
+  queued->sink = graphbit_completion_queue_get_sink (queue);
+  queued->cancellable = graphbit_completion_sink_cancellable_for (queued->sink, tag, cancellable);
   queued->tag = tag;
-  graphbit_completion_queue_start (queue, tag, start, queued, (GDestroyNotify) queued_call_free);
+  graphbit_completion_sink_start (queued->sink, tag, start, queued, (GDestroyNotify) queued_call_free);
 }
 
 /**

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * next() is started on a worker (graphbit_completion_queue_start()), the
+ * next() is started on a worker (graphbit_completion_sink_start()), the
  * one that reads the stream, so the chunk is handed over there, in C, and
  * pushed to the queue: the caller's loop wakes once, no thread of the
  * caller's runs in between. A pump goes further: it reads the whole
@@ -19,7 +19,7 @@ typedef struct
 {
   GraphbitLlmStream *stream;
   GCancellable *cancellable;
-  GraphbitCompletionQueue *queue;
+  GraphbitCompletionSink *sink;
   guint64 tag;
 } QueuedNext;
 
@@ -28,7 +28,7 @@ queued_next_free (QueuedNext *queued)
 {
   g_object_unref (queued->stream);
   g_clear_object (&queued->cancellable);
-  g_object_unref (queued->queue);
+  graphbit_completion_sink_unref (queued->sink);
   g_free (queued);
 }
 
@@ -42,7 +42,7 @@ on_next (GObject      *source,
   GError *error = NULL;
   char *text = graphbit_llm_stream_next_finish (queued->stream, result, &error);
 
-  graphbit_completion_queue_push_text (queued->queue, queued->tag, text, error);
+  graphbit_completion_sink_push_text (queued->sink, queued->tag, text, error);
   queued_next_free (queued);
 }
 
@@ -82,10 +82,10 @@ graphbit_llm_stream_next_queued (GraphbitLlmStream       *self,
 
   queued = g_new0 (QueuedNext, 1);
   queued->stream = g_object_ref (self);
-  queued->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  queued->queue = g_object_ref (queue);
+  queued->sink = graphbit_completion_queue_get_sink (queue);
+  queued->cancellable = graphbit_completion_sink_cancellable_for (queued->sink, tag, cancellable);
   queued->tag = tag;
-  graphbit_completion_queue_start (queue, tag, start, queued, (GDestroyNotify) queued_next_free);
+  graphbit_completion_sink_start (queued->sink, tag, start, queued, (GDestroyNotify) queued_next_free);
 }
 
 /* A pump pushes text at most this often (the first piece at once): a
@@ -99,7 +99,7 @@ typedef struct
 {
   GraphbitLlmStream *stream;
   GCancellable *cancellable;
-  GraphbitCompletionQueue *queue;
+  GraphbitCompletionSink *sink;
   guint64 tag;
   GraphbitCompletion *last;    /* where text goes while not taken yet */
   GString *held;               /* arrived within the interval */
@@ -117,7 +117,7 @@ pump_free (Pump *pump)
     }
   g_object_unref (pump->stream);
   g_clear_object (&pump->cancellable);
-  g_object_unref (pump->queue);
+  graphbit_completion_sink_unref (pump->sink);
   g_clear_object (&pump->last);
   g_string_free (pump->held, TRUE);
   g_free (pump);
@@ -131,7 +131,7 @@ pump_push_held (Pump *pump)
 
   if (pump->held->len == 0)
     return;
-  last = graphbit_completion_queue_push_more_text (pump->queue, pump->last, pump->tag,
+  last = graphbit_completion_sink_push_more_text (pump->sink, pump->last, pump->tag,
                                                    g_strndup (pump->held->str, pump->held->len));
   g_string_truncate (pump->held, 0);
   g_clear_object (&pump->last);
@@ -176,7 +176,7 @@ on_pumped (GObject      *source,
     {
       /* The end, or the failure: its own completion, after the text. */
       pump_push_held (pump);
-      graphbit_completion_queue_push_text (pump->queue, pump->tag, NULL, error);
+      graphbit_completion_sink_push_text (pump->sink, pump->tag, NULL, error);
       pump_free (pump);
       return;
     }
@@ -247,8 +247,8 @@ graphbit_llm_stream_pump_queued (GraphbitLlmStream       *self,
   pump = g_new0 (Pump, 1);
   pump->held = g_string_new (NULL);
   pump->stream = g_object_ref (self);
-  pump->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  pump->queue = g_object_ref (queue);
+  pump->sink = graphbit_completion_queue_get_sink (queue);
+  pump->cancellable = graphbit_completion_sink_cancellable_for (pump->sink, tag, cancellable);
   pump->tag = tag;
-  graphbit_completion_queue_start (queue, tag, pump_start, pump, (GDestroyNotify) pump_free);
+  graphbit_completion_sink_start (pump->sink, tag, pump_start, pump, (GDestroyNotify) pump_free);
 }

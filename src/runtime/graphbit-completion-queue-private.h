@@ -9,39 +9,58 @@
 
 G_BEGIN_DECLS
 
-/* Any thread: queues the outcome of the call tagged @tag: @result (taken,
- * may be NULL) or @error (taken). Makes the queue's fd readable if it was
- * empty. */
-void graphbit_completion_queue_push (GraphbitCompletionQueue *self,
-                                     guint64                  tag,
-                                     gpointer                 result,
-                                     GError                  *error);
+/* A queue's state, referenced by the calls that report to it: they never
+ * touch the reference count of the queue object, which a binding wraps. */
+typedef struct _GraphbitCompletionSink GraphbitCompletionSink;
+
+/* Any thread. A new reference. */
+GraphbitCompletionSink *graphbit_completion_queue_get_sink (GraphbitCompletionQueue *queue);
+GraphbitCompletionSink *graphbit_completion_sink_ref   (GraphbitCompletionSink *self);
+void                    graphbit_completion_sink_unref (GraphbitCompletionSink *self);
+
+/* Any thread: queues the last outcome of the call tagged @tag: @result
+ * (taken, may be NULL) or @error (taken). Makes the queue's fd readable
+ * if it was empty. */
+void graphbit_completion_sink_push      (GraphbitCompletionSink *self,
+                                         guint64                 tag,
+                                         gpointer                result,
+                                         GError                 *error);
 
 /* The same, for a call whose result is text (taken, may be NULL). */
-void graphbit_completion_queue_push_text (GraphbitCompletionQueue *self,
-                                          guint64                  tag,
-                                          char                    *text,
-                                          GError                  *error);
+void graphbit_completion_sink_push_text (GraphbitCompletionSink *self,
+                                         guint64                 tag,
+                                         char                   *text,
+                                         GError                 *error);
 
 /* Any thread: queues more text (taken, not NULL) of the call tagged @tag,
  * a stream's. While @last (the completion this returned the time before,
  * or NULL) is still in the queue, the text is appended to it, so a loop
  * that falls behind takes fewer, larger pieces. Returns (transfer full)
  * the completion the text went to: the @last of the next call. */
-GraphbitCompletion *graphbit_completion_queue_push_more_text (GraphbitCompletionQueue *self,
-                                                              GraphbitCompletion      *last,
-                                                              guint64                  tag,
-                                                              char                    *text);
+GraphbitCompletion *graphbit_completion_sink_push_more_text (GraphbitCompletionSink *self,
+                                                             GraphbitCompletion     *last,
+                                                             guint64                 tag,
+                                                             char                   *text);
+
+/* Any thread, before graphbit_completion_sink_start(): the cancellable
+ * the call tagged @tag runs with (a new reference): @cancellable, or, when
+ * it is NULL, a new one that graphbit_completion_queue_cancel() cancels
+ * until the call's last outcome is pushed. */
+GCancellable *graphbit_completion_sink_cancellable_for (GraphbitCompletionSink *self,
+                                                        guint64                 tag,
+                                                        GCancellable           *cancellable);
 
 /* Starts an asynchronous call on a worker: @start (@data) runs there, so
  * the call's callback runs there too and can push the outcome for @tag.
  * If no worker can be had (a shutdown runs), @data is destroyed and the
  * error is pushed for @tag instead. */
 typedef void (*GraphbitQueuedStartFunc) (gpointer data);
-void graphbit_completion_queue_start     (GraphbitCompletionQueue *self,
-                                          guint64                  tag,
-                                          GraphbitQueuedStartFunc  start,
-                                          gpointer                 data,
-                                          GDestroyNotify           destroy);
+void graphbit_completion_sink_start     (GraphbitCompletionSink  *self,
+                                         guint64                  tag,
+                                         GraphbitQueuedStartFunc  start,
+                                         gpointer                 data,
+                                         GDestroyNotify           destroy);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GraphbitCompletionSink, graphbit_completion_sink_unref)
 
 G_END_DECLS

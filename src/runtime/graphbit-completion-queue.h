@@ -39,5 +39,8 @@ GRAPHBIT_AVAILABLE_IN_ALL
 int                      graphbit_completion_queue_get_fd (GraphbitCompletionQueue  *self);
 GRAPHBIT_AVAILABLE_IN_ALL
 GraphbitCompletion      *graphbit_completion_queue_pop    (GraphbitCompletionQueue  *self);
+GRAPHBIT_AVAILABLE_IN_ALL
+void                     graphbit_completion_queue_cancel (GraphbitCompletionQueue  *self,
+                                                           guint64                   tag);
 
 G_END_DECLS

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Started on a worker (graphbit_completion_queue_start()), so the run's
+ * Started on a worker (graphbit_completion_sink_start()), so the run's
  * result is delivered there, in C, and pushed to the queue. Node signals
  * are emitted in that worker's context too: a queued run is for callers
  * that follow results, not progress.
@@ -19,7 +19,7 @@ typedef struct
   GraphbitWorkflow *workflow;
   GHashTable *inputs;           /* copied, or NULL */
   GCancellable *cancellable;
-  GraphbitCompletionQueue *queue;
+  GraphbitCompletionSink *sink;
   guint64 tag;
 } QueuedRun;
 
@@ -30,7 +30,7 @@ queued_run_free (QueuedRun *queued)
   g_object_unref (queued->workflow);
   g_clear_pointer (&queued->inputs, g_hash_table_unref);
   g_clear_object (&queued->cancellable);
-  g_object_unref (queued->queue);
+  graphbit_completion_sink_unref (queued->sink);
   g_free (queued);
 }
 
@@ -44,7 +44,7 @@ on_run (GObject      *source,
   GError *error = NULL;
   GraphbitWorkflowResult *run = graphbit_executor_execute_finish (queued->executor, result, &error);
 
-  graphbit_completion_queue_push (queued->queue, queued->tag, run, error);
+  graphbit_completion_sink_push (queued->sink, queued->tag, run, error);
   queued_run_free (queued);
 }
 
@@ -102,8 +102,8 @@ graphbit_executor_execute_queued (GraphbitExecutor        *self,
       while (g_hash_table_iter_next (&iter, &key, &value))
         g_hash_table_insert (queued->inputs, g_strdup (key), g_strdup (value));
     }
-  queued->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  queued->queue = g_object_ref (queue);
+  queued->sink = graphbit_completion_queue_get_sink (queue);
+  queued->cancellable = graphbit_completion_sink_cancellable_for (queued->sink, tag, cancellable);
   queued->tag = tag;
-  graphbit_completion_queue_start (queue, tag, start, queued, (GDestroyNotify) queued_run_free);
+  graphbit_completion_sink_start (queued->sink, tag, start, queued, (GDestroyNotify) queued_run_free);
 }

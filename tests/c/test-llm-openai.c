@@ -877,7 +877,7 @@ test_completion_queue (void)
   g_autoptr(GraphbitLlmRequest) slow = graphbit_llm_request_new ("queued wait mock:delay_ms=30000");
   g_autoptr(GraphbitLlmRequest) failing = graphbit_llm_request_new ("queued mock:status=503");
   g_autoptr(GraphbitLlmRequest) empty = graphbit_llm_request_new ("");
-  gboolean seen[8] = { FALSE };
+  gboolean seen[9] = { FALSE };
   guint outcomes = 0;
   gint64 requests = mock_server_stat (mock, "requests");
 
@@ -893,10 +893,14 @@ test_completion_queue (void)
   graphbit_llm_client_complete_queued (client, failing, NULL, queue, 105);
   graphbit_llm_client_complete_queued (client, empty, NULL, queue, 106);
   graphbit_llm_client_complete_queued (client, slow, cancellable, queue, 107);
-  wait_for_mock_requests (requests + 7);
+  /* Started without a cancellable: cancelled by its tag. */
+  graphbit_llm_client_complete_queued (client, slow, NULL, queue, 108);
+  wait_for_mock_requests (requests + 8);
   g_cancellable_cancel (cancellable);
+  graphbit_completion_queue_cancel (queue, 108);
+  graphbit_completion_queue_cancel (queue, 999);   /* no such call: nothing */
 
-  while (outcomes < 8 && wait_readable (graphbit_completion_queue_get_fd (queue)))
+  while (outcomes < 9 && wait_readable (graphbit_completion_queue_get_fd (queue)))
     {
       GraphbitCompletion *completion;
 
@@ -907,7 +911,7 @@ test_completion_queue (void)
           g_autoptr(GObject) result = graphbit_completion_propagate (completion, &outcome_error);
 
           g_assert_cmpuint (tag, >=, 100);
-          g_assert_cmpuint (tag, <, 108);
+          g_assert_cmpuint (tag, <, 109);
           g_assert_false (seen[tag - 100]);
           seen[tag - 100] = TRUE;
           outcomes++;
@@ -927,7 +931,7 @@ test_completion_queue (void)
           g_object_unref (completion);
         }
     }
-  g_assert_cmpuint (outcomes, ==, 8);
+  g_assert_cmpuint (outcomes, ==, 9);
   /* Emptied: the fd is no longer readable. */
   {
     GPollFD poll_fd = { graphbit_completion_queue_get_fd (queue), G_IO_IN, 0 };

@@ -385,15 +385,17 @@ test_completion_queue_joins_waiting_text (void)
   g_autoptr(GraphbitCompletion) popped = NULL;
   g_autoptr(GraphbitCompletion) end = NULL;
   g_autoptr(GString) expected = g_string_new ("a");
+  g_autoptr(GraphbitCompletionSink) sink = NULL;
 
   g_assert_no_error (error);
-  first = graphbit_completion_queue_push_more_text (queue, NULL, 7, g_strdup ("a"));
+  sink = graphbit_completion_queue_get_sink (queue);
+  first = graphbit_completion_sink_push_more_text (sink, NULL, 7, g_strdup ("a"));
   /* Many appends: the text's room grows as it must. */
   again = g_object_ref (first);
   for (guint i = 0; i < 1000; i++)
     {
       g_autofree char *piece = g_strdup_printf (" %u", i);
-      GraphbitCompletion *next = graphbit_completion_queue_push_more_text (queue, again, 7, g_strdup (piece));
+      GraphbitCompletion *next = graphbit_completion_sink_push_more_text (sink, again, 7, g_strdup (piece));
 
       g_assert_true (next == first);
       g_object_unref (again);
@@ -408,10 +410,10 @@ test_completion_queue_joins_waiting_text (void)
   g_assert_null (graphbit_completion_queue_pop (queue));
 
   /* Taken: the next text is a new piece, and the taken one is unchanged. */
-  second = graphbit_completion_queue_push_more_text (queue, first, 7, g_strdup ("b"));
+  second = graphbit_completion_sink_push_more_text (sink, first, 7, g_strdup ("b"));
   g_assert_true (second != first);
   g_assert_cmpstr (graphbit_completion_get_text (popped), ==, expected->str);
-  graphbit_completion_queue_push_text (queue, 7, NULL, NULL);
+  graphbit_completion_sink_push_text (sink, 7, NULL, NULL);
   g_clear_object (&popped);
   popped = graphbit_completion_queue_pop (queue);
   g_assert_cmpstr (graphbit_completion_get_text (popped), ==, "b");
