@@ -220,7 +220,9 @@ graphbit_completion_queue_init (GraphbitCompletionQueue *self)
  * becomes readable. The loop watches that descriptor and, when it is
  * readable, calls [method@Graphbit.CompletionQueue.pop] until it returns
  * %NULL. No GLib main context needs to run, and results that arrive
- * together cost one wake-up.
+ * together cost one wake-up. A call started with a %NULL cancellable can
+ * be cancelled by its tag ([method@Graphbit.CompletionQueue.cancel]), so a
+ * binding need not make a #GCancellable per call.
  *
  * Pop from one thread at a time; calls may be started from any thread.
  */
