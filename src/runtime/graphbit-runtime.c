@@ -715,6 +715,12 @@ graphbit_runtime_is_started (void)
  * and other objects stay valid: using the library afterwards starts the
  * runtime again.
  *
+ * Calls running on a caller's loop (see
+ * graphbit_runtime_set_use_caller_loops()) are cancelled too: from that
+ * loop's own thread this iterates the loop until they have ended; from
+ * another thread it waits for the loop to run them down (up to 10 s, then
+ * warns and leaves them), and not at all when none is in flight there.
+ *
  * Safe to call more than once and from several threads; a call made while
  * another thread is shutting down waits for it. It must not be called from
  * a graphbit I/O thread (a completion callback run there), where it would

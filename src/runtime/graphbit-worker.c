@@ -368,6 +368,17 @@ stop_attached (GraphbitWorker *worker)
 
   if (pthread_equal (worker->owner_thread, pthread_self ()) && worker->stopped)
     return;
+  if (pthread_equal (worker->owner_thread, pthread_self ()) && g_atomic_int_get (&worker->in_flight) == 0
+      && g_main_context_acquire (worker->context))
+    {
+      /* Nothing to wind down: stopped here, without dispatching anything
+       * else the caller's context holds. */
+      g_main_context_push_thread_default (worker->context);
+      begin_stop (worker, NULL);
+      g_main_context_pop_thread_default (worker->context);
+      g_main_context_release (worker->context);
+      return;
+    }
   graphbit_worker_invoke (worker, begin_stop, NULL, NULL);
   if (!pthread_equal (worker->owner_thread, pthread_self ()) && g_atomic_int_get (&worker->in_flight) == 0)
     {
