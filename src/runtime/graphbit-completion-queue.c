@@ -325,7 +325,12 @@ push (GraphbitCompletionSink  *self,
 
   g_mutex_lock (&self->lock);
   if (last)
-    g_hash_table_steal_extended (self->cancellables, &tag, NULL, (gpointer *) &forgotten);
+    {
+      gpointer key;
+
+      if (g_hash_table_steal_extended (self->cancellables, &tag, &key, (gpointer *) &forgotten))
+        g_free (key);
+    }
   g_queue_push_tail (&self->completions, completion);
   if (!self->signalled)
     {
