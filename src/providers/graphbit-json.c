@@ -54,11 +54,13 @@ skip_space (const char  *p,
 /* Where the JSON value at @p ends, or NULL if that cannot be told without
  * parsing (json-glib then reports what is wrong). Brackets are counted
  * outside strings and comments; a bare value runs to the first byte that
- * cannot be part of a number or literal. */
+ * cannot be part of a number or literal. The first single quote met
+ * outside a string goes to *@single_quote. */
 static const char *
 value_end (const char  *p,
            const char  *end,
-           const char **comment)
+           const char **comment,
+           const char **single_quote)
 {
   guint depth = 0;
 
@@ -87,6 +89,8 @@ value_end (const char  *p,
         {
           if (*p == '}' || *p == ']')
             depth--;
+          else if (*p == '\'' && *single_quote == NULL)
+            *single_quote = p;
           p++;
         }
       else
@@ -181,6 +185,7 @@ graphbit_json_load (JsonParser  *parser,
   const char *end;
   const char *p;
   const char *comment = NULL;
+  const char *single_quote = NULL;
 
   if (bad_escape != NULL)
     {
@@ -206,9 +211,18 @@ graphbit_json_load (JsonParser  *parser,
                    (gsize) (p - data));
       return FALSE;
     }
-  p = value_end (data, end, &comment);
+  p = value_end (data, end, &comment, &single_quote);
   if (p != NULL)
     p = skip_space (p, end, &comment);
+  /* json-glib 1.6 takes 'single-quoted' strings too, and leaks nodes when
+   * one stands where a member name should; JSON has none. */
+  if (single_quote != NULL && (comment == NULL || single_quote < comment))
+    {
+      g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                   "JSON strings take double quotes: a single quote at byte %" G_GSIZE_FORMAT,
+                   (gsize) (single_quote - data));
+      return FALSE;
+    }
   /* json-glib 1.6 leaks nodes when a comment holds a quote, and JSON has
    * no comments: refused wherever the scan above met one. */
   if (comment != NULL)

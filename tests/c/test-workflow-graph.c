@@ -1381,6 +1381,8 @@ test_json_errors (void)
     { "{\"nodes\": [] /* none */}", "(document)", "JSON does not allow comments (one starts at byte 13)" },
     { "{\"name\": \"a\"} {}", "(document)", "unexpected content after the JSON value, at byte 14" },
     { "  $02{}", "(document)", "not a JSON value: unexpected character at byte 2" },
+    { "{\"name\": 'a'}", "(document)", "JSON strings take double quotes: a single quote at byte 9" },
+    { "{\"name\": \"it's\", 'b\": 1}", "(document)", "a single quote at byte 17" },
     { "\"workflow\"", "(document)", "not a JSON object" },
     { "{\"format\": \"something-else\"}", "format",
       "Invalid workflow JSON at format: this is a 'something-else' document, not a graphbit workflow" },
