@@ -174,10 +174,13 @@ class StreamPump:
                 if self.error is not None:
                     raise self.error
                 return None
+            if self.waiter is not None:
+                raise RuntimeError("another task is already waiting for this stream's next chunk")
             waiter = self.waiter = self.loop.create_future()
             try:
                 await waiter
             except asyncio.CancelledError:
+                self.waiter = None
                 self.queue.cancel(self.tag)
                 raise
 

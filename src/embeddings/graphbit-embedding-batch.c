@@ -118,7 +118,7 @@ slice_start (GraphbitEmbeddingClient *self,
   slice->reader.options.operation = operation;
   slice->reader.options.provider = codec->name;
   slice->reader.options.provider_label = codec->label;
-  slice->reader.options.bulky = TRUE;
+  slice->reader.options.threads_only = TRUE;
   slice->reader.debug = graphbit_embedding_client_get_debug (self);
   slice->reader.error_message = codec->error_message;
   slice->reader.loading_time = codec->loading_time;

@@ -67,7 +67,7 @@ graphbit_http_exchange_new (SoupMessage               *msg,
                             GError                   **error)
 {
   GraphbitHttpExchange *exchange;
-  GraphbitWorker *worker = options->bulky ? graphbit_runtime_acquire_thread_worker (error)
+  GraphbitWorker *worker = options->threads_only ? graphbit_runtime_acquire_thread_worker (error)
                                            : graphbit_runtime_acquire_worker (error);
 
   if (worker == NULL)

@@ -16,8 +16,8 @@ typedef struct
   const char *provider;   /* "openai", ...; static strings */
   const char *provider_label; /* "OpenAI", ...: in messages */
   guint timeout_ms;       /* per attempt, total time; 0 = none */
-  gboolean bulky;         /* answers may be megabytes (embeddings): parsed
-                           * on a worker, never on a caller's loop */
+  gboolean threads_only;  /* never on a caller's loop: answers that may be
+                           * megabytes (embeddings), calls from elsewhere */
 } GraphbitHttpOptions;
 
 /* One HTTP exchange bound to a runtime worker: the message, a private

@@ -611,6 +611,7 @@ stream_attempt (GraphbitCall *call,
 
   msg = core->codec->build_request (core->config, core->request, TRUE, &error);
   core->options.timeout_ms = timeout_ms;
+  core->options.threads_only = !graphbit_call_may_use_caller_loop (call);
   if (msg != NULL)
     core->exchange = graphbit_http_exchange_new (msg, &core->options, &error);
   if (core->exchange == NULL)

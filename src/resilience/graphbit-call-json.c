@@ -121,5 +121,12 @@ graphbit_call_send_json (GraphbitCall       *call,
   if (graphbit_call_is_blocking_here (call))
     graphbit_http_send_blocking (msg, &reader->options, graphbit_call_get_cancellable (call), on_attempt_done, attempt);
   else
-    graphbit_http_send (msg, &reader->options, graphbit_call_get_cancellable (call), on_attempt_done, attempt);
+    {
+      GraphbitHttpOptions options = reader->options;
+
+      /* An attempt started elsewhere (a slot released by another thread's
+       * call) goes to the workers, not to that thread's loop. */
+      options.threads_only |= !graphbit_call_may_use_caller_loop (call);
+      graphbit_http_send (msg, &options, graphbit_call_get_cancellable (call), on_attempt_done, attempt);
+    }
 }

@@ -47,6 +47,9 @@ void          graphbit_call_unref             (GraphbitCall            *call);
 void          graphbit_call_set_blocking      (GraphbitCall            *call);
 /* Whether an attempt starting now runs its exchange in this thread. */
 gboolean      graphbit_call_is_blocking_here  (GraphbitCall            *call);
+/* Whether the calling thread is the one whose running loop the call
+ * started from, so its exchanges may run there (else on worker threads). */
+gboolean      graphbit_call_may_use_caller_loop (GraphbitCall          *call);
 
 /* Admission (rate limit, in-flight limit), then the first attempt. */
 void          graphbit_call_start             (GraphbitCall            *call);

@@ -48,6 +48,11 @@ struct _GraphbitCall
   guint attempt_timeout_ms;
   gint64 deadline;                    /* monotonic µs; 0: none */
   GThread *blocking_thread;           /* a blocking variant's caller, or NULL */
+  /* The thread whose running loop the call's exchanges and waits may use
+   * (referenced), or NULL: set when the call starts from a callback of
+   * that loop. Never for a call that waits for a slot of a limit, which
+   * the loop's own calls may hold while the loop waits for it. */
+  GThread *loop_thread;
 
   gint64 started_at;
   guint attempt_number;               /* 1 for the first attempt */
@@ -72,6 +77,7 @@ call_clear (GraphbitCall *call)
   g_clear_object (&call->caller_cancellable);
   g_clear_object (&call->owner);
   g_clear_error (&call->loading_error);
+  g_clear_pointer (&call->loop_thread, g_thread_unref);
 }
 
 GraphbitCall *
@@ -132,6 +138,12 @@ gboolean
 graphbit_call_is_blocking_here (GraphbitCall *call)
 {
   return call->blocking_thread != NULL && call->blocking_thread == g_thread_self ();
+}
+
+gboolean
+graphbit_call_may_use_caller_loop (GraphbitCall *call)
+{
+  return call->loop_thread != NULL && call->loop_thread == g_thread_self ();
 }
 
 gpointer
@@ -289,9 +301,10 @@ call_after (GraphbitCall  *call,
       then (call);
       return;
     }
-  /* A blocking caller holds its own loop up while it waits. */
-  worker = call->blocking_thread != NULL ? graphbit_runtime_acquire_thread_worker (&error)
-                                         : graphbit_runtime_acquire_worker (&error);
+  /* Only the loop the call started from, in its own thread (a blocking
+   * caller holds its own loop up while it waits). */
+  worker = graphbit_call_may_use_caller_loop (call) ? graphbit_runtime_acquire_worker (&error)
+                                                    : graphbit_runtime_acquire_thread_worker (&error);
   if (worker == NULL)
     {
       call_finish (call, error, 0, 0);
@@ -556,6 +569,9 @@ graphbit_call_start (GraphbitCall *call)
   if (call->deadline != 0)
     call->deadline += call->started_at;
   graphbit_call_ref (call);   /* released by call_finish() */
+  if (call->blocking_thread == NULL && !graphbit_rate_limiter_limits_in_flight (limiter)
+      && graphbit_runtime_is_caller_loop_here ())
+    call->loop_thread = g_thread_ref (g_thread_self ());
 
   /* Connected first, so a cancellation is never missed; in state NEW the
    * handler only cancels, and the first attempt sees it. */

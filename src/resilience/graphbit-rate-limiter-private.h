@@ -32,6 +32,8 @@ void                 graphbit_rate_limiter_configure (GraphbitRateLimiter *limit
                                                       gdouble              requests_per_second,
                                                       guint                max_in_flight,
                                                       guint                max_queued);
+/* Whether calls may have to wait for a slot (max_in_flight is set). */
+gboolean             graphbit_rate_limiter_limits_in_flight (GraphbitRateLimiter *limiter);
 GraphbitAdmission    graphbit_rate_limiter_acquire   (GraphbitRateLimiter *limiter,
                                                       gint64               now,
                                                       GraphbitAdmitFunc    admit,

@@ -69,6 +69,17 @@ graphbit_rate_limiter_configure (GraphbitRateLimiter *limiter,
   g_mutex_unlock (&limiter->mutex);
 }
 
+gboolean
+graphbit_rate_limiter_limits_in_flight (GraphbitRateLimiter *limiter)
+{
+  gboolean limits;
+
+  g_mutex_lock (&limiter->mutex);
+  limits = limiter->max_in_flight != 0;
+  g_mutex_unlock (&limiter->mutex);
+  return limits;
+}
+
 /* Called with the mutex held. */
 static guint
 waiting_locked (GraphbitRateLimiter *limiter,

@@ -222,7 +222,8 @@ graphbit_completion_queue_init (GraphbitCompletionQueue *self)
  * %NULL. No GLib main context needs to run, and results that arrive
  * together cost one wake-up. A call started with a %NULL cancellable can
  * be cancelled by its tag ([method@Graphbit.CompletionQueue.cancel]), so a
- * binding need not make a #GCancellable per call.
+ * binding need not make a #GCancellable per call. Tags must be unique
+ * among the calls in flight on a queue.
  *
  * Pop from one thread at a time; calls may be started from any thread.
  */

@@ -36,6 +36,10 @@ GraphbitWorker *graphbit_runtime_acquire_thread_worker (GError       **error);
  * end before it frees the session. Fails while a shutdown runs. */
 SoupSession    *graphbit_runtime_get_blocking_session  (GError         **error);
 
+/* Whether a call started now in the calling thread would run its exchange
+ * on the thread's own running loop (see acquire_worker). */
+gboolean        graphbit_runtime_is_caller_loop_here    (void);
+
 /* Whether a call started now, from a thread with no graphbit I/O and a
  * thread-default context not being run right now (a loop about to run),
  * would run on that loop if it were started from the loop's next

@@ -11,6 +11,8 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -329,24 +331,47 @@ home_worker_locked (void)
 static void stop_loop_worker_at_thread_exit (gpointer data);
 static GPrivate loop_worker = G_PRIVATE_INIT (stop_loop_worker_at_thread_exit);
 
-/* The calling thread is running its thread-default context right now (a
- * callback of its loop is starting the call): the exchange runs on that
- * loop, as any libsoup program's would, with no hand-over to a worker
- * and back. A context merely pushed (a blocking call's private one, a
- * loop not running yet) does not count. */
+static gboolean
+is_main_thread (void)
+{
+  return getpid () == (pid_t) syscall (SYS_gettid);
+}
+
+/* Whether @context may host the exchanges of the calling thread's calls:
+ * a context it pushed itself, or the global default one in the main thread
+ * (which, by convention, is the thread that runs it: another thread may
+ * run it later, and the exchanges must stay in one thread). Never
+ * graphbit's private context of blocking calls. */
+static gboolean
+may_host_exchanges (GMainContext *context)
+{
+  if (graphbit_sync_is_private_context (context))
+    return FALSE;
+  return g_main_context_get_thread_default () == context || is_main_thread ();
+}
+
+/* The calling thread is running @context right now (a callback of its
+ * loop is starting the call): the exchange runs on that loop, as any
+ * libsoup program's would, with no hand-over to a worker and back. A
+ * context merely pushed (a loop not running yet) does not count. */
+static gboolean
+caller_loop_runs_here_locked (GMainContext *context)
+{
+  return runtime.use_caller_loops && g_main_context_is_owner (context) && may_host_exchanges (context);
+}
+
 static GraphbitWorker *
 caller_loop_worker_locked (GraphbitWorker *current)
 {
   GMainContext *context = thread_default_context ();
   GraphbitWorker *worker;
 
-  if (!runtime.use_caller_loops || !g_main_context_is_owner (context)
-      || graphbit_sync_is_private_context (context))
+  if (!caller_loop_runs_here_locked (context))
     return NULL;
   if (current != NULL && worker_is_running_locked (current))
     return NULL;   /* a worker thread, or attached to another context */
 
-  worker = graphbit_worker_new_attached (1000 + runtime.n_attached_ever++, context);
+  worker = graphbit_worker_new_attached (1000 + runtime.n_attached_ever++, context, TRUE);
   g_ptr_array_add (runtime.attached, worker);
   /* g_private_set: the one it replaces (left by a shutdown) stops on its
    * own when this thread iterates again. */
@@ -356,17 +381,23 @@ caller_loop_worker_locked (GraphbitWorker *current)
   return worker;
 }
 
-gboolean
-graphbit_runtime_may_start_on_caller_loop (void)
+/* Whether the calling thread's current worker hosts a call started now:
+ * a worker thread always (work started there stays there); an attached
+ * context for calls started with it as the thread-default, and, when the
+ * runtime attached it for a running loop, only while that loop runs. */
+static gboolean
+current_worker_hosts_locked (GraphbitWorker *current,
+                             gboolean        threads_only)
 {
-  GMainContext *context = thread_default_context ();
-  gboolean use;
+  GMainContext *context;
 
-  g_mutex_lock (&runtime.mutex);
-  use = runtime.use_caller_loops;
-  g_mutex_unlock (&runtime.mutex);
-  return use && graphbit_worker_get_current () == NULL && !g_main_context_is_owner (context)
-      && !graphbit_sync_is_private_context (context);
+  if (current == NULL || !worker_is_running_locked (current))
+    return FALSE;
+  if (!graphbit_worker_is_attached (current))
+    return TRUE;
+  context = graphbit_worker_get_context (current);
+  return !threads_only && context == thread_default_context ()
+      && (!graphbit_worker_is_on_demand (current) || g_main_context_is_owner (context));
 }
 
 static GraphbitWorker *
@@ -384,12 +415,8 @@ acquire_worker (gboolean   threads_only,
 
       /* Work started on a worker (a workflow's node, a batch item, a
        * retry) stays there: handing it to another thread and its result
-       * back costs more than the request itself on loopback. An attached
-       * context hosts only what is started with it as the thread-default
-       * (not a blocking call's private context). */
-      if (current != NULL && worker_is_running_locked (current)
-          && (!graphbit_worker_is_attached (current)
-              || (!threads_only && graphbit_worker_get_context (current) == thread_default_context ())))
+       * back costs more than the request itself on loopback. */
+      if (current_worker_hosts_locked (current, threads_only))
         worker = current;
       else if (!threads_only)
         worker = caller_loop_worker_locked (current);
@@ -414,8 +441,38 @@ graphbit_runtime_acquire_thread_worker (GError **error)
   return acquire_worker (TRUE, error);
 }
 
+gboolean
+graphbit_runtime_is_caller_loop_here (void)
+{
+  GraphbitWorker *current = graphbit_worker_get_current ();
+  gboolean here;
+
+  g_mutex_lock (&runtime.mutex);
+  if (runtime.state == RUNTIME_STOPPING)
+    here = FALSE;
+  else if (runtime.state == RUNTIME_RUNNING && current != NULL && worker_is_running_locked (current))
+    here = graphbit_worker_is_attached (current) && current_worker_hosts_locked (current, FALSE);
+  else
+    here = caller_loop_runs_here_locked (thread_default_context ());
+  g_mutex_unlock (&runtime.mutex);
+  return here;
+}
+
+gboolean
+graphbit_runtime_may_start_on_caller_loop (void)
+{
+  GMainContext *context = thread_default_context ();
+  gboolean use;
+
+  g_mutex_lock (&runtime.mutex);
+  use = runtime.use_caller_loops;
+  g_mutex_unlock (&runtime.mutex);
+  return use && graphbit_worker_get_current () == NULL && !g_main_context_is_owner (context)
+      && may_host_exchanges (context);
+}
+
 /* Thread exit: a worker made for this thread's loop stops here, where its
- * sessions were used (iterating the context until its calls are over). */
+ * sessions were used, without dispatching anything of the thread's. */
 static void
 stop_loop_worker_at_thread_exit (gpointer data)
 {
@@ -428,7 +485,13 @@ stop_loop_worker_at_thread_exit (gpointer data)
     taken = g_ptr_array_steal_index_fast (runtime.attached, index);
   g_mutex_unlock (&runtime.mutex);
 
-  graphbit_worker_stop_attached_here (worker);
+  if (!graphbit_worker_stop_attached_here (worker))
+    {
+      /* Its sessions cannot be freed from here: left as they are. */
+      GRAPHBIT_WARN ("a thread left with graphbit calls in flight on its main loop, or with that loop "
+                     "run by another thread; they are abandoned");
+      return;
+    }
   if (taken != NULL)
     graphbit_worker_unref (taken);
   graphbit_worker_unref (worker);
@@ -559,7 +622,9 @@ graphbit_runtime_attach_context (GMainContext  *context,
                                  GError       **error)
 {
   GraphbitWorker *current = graphbit_worker_get_current ();
+  g_autoptr(GraphbitWorker) replaced = NULL;
   gboolean ok = FALSE;
+  guint index;
 
   g_return_val_if_fail (context != NULL, FALSE);
 
@@ -568,21 +633,31 @@ graphbit_runtime_attach_context (GMainContext  *context,
     g_propagate_error (error, shutting_down_error ());
   else if (runtime.state == RUNTIME_RUNNING || start_locked (error))
     {
-      if (current != NULL && worker_is_running_locked (current) && graphbit_worker_is_attached (current)
-          && graphbit_worker_get_context (current) == context)
+      gboolean running = current != NULL && worker_is_running_locked (current);
+
+      if (running && graphbit_worker_is_attached (current) && graphbit_worker_is_on_demand (current)
+          && g_ptr_array_find (runtime.attached, current, &index))
+        {
+          /* The one the runtime made for this thread's loop gives way. */
+          replaced = g_ptr_array_steal_index_fast (runtime.attached, index);
+          running = FALSE;
+        }
+      if (running && graphbit_worker_is_attached (current) && graphbit_worker_get_context (current) == context)
         ok = TRUE;   /* already */
-      else if (current != NULL && worker_is_running_locked (current))
+      else if (running)
         g_propagate_error (error, graphbit_error_new (GRAPHBIT_ERROR_RUNTIME,
                                                       "This thread already runs graphbit I/O (a worker, or "
                                                       "another attached context); detach it first"));
       else
         {
           g_ptr_array_add (runtime.attached,
-                           graphbit_worker_new_attached (1000 + runtime.n_attached_ever++, context));
+                           graphbit_worker_new_attached (1000 + runtime.n_attached_ever++, context, FALSE));
           ok = TRUE;
         }
     }
   g_mutex_unlock (&runtime.mutex);
+  if (replaced != NULL)
+    graphbit_worker_stop_and_join (replaced);
   return ok;
 }
 

@@ -22,8 +22,12 @@ GraphbitWorker *graphbit_worker_new              (guint               index,
  * iterates (graphbit_runtime_attach_context()); it is that thread's
  * current worker until it stops. */
 GraphbitWorker *graphbit_worker_new_attached     (guint               index,
-                                                  GMainContext       *context);
+                                                  GMainContext       *context,
+                                                  gboolean            on_demand);
 gboolean        graphbit_worker_is_attached      (GraphbitWorker     *worker);
+/* Made by the runtime for a loop that was running (caller loops), rather
+ * than attached by graphbit_runtime_attach_context(). */
+gboolean        graphbit_worker_is_on_demand     (GraphbitWorker     *worker);
 /* The thread whose loop an attached worker runs on; NULL for a worker
  * thread. */
 GThread        *graphbit_worker_get_loop_thread  (GraphbitWorker     *worker);
@@ -58,8 +62,10 @@ void            graphbit_worker_untrack          (GraphbitWorker     *worker,
  * the loop, frees the session and joins the thread. */
 void            graphbit_worker_stop_and_join    (GraphbitWorker     *worker);
 /* An attached worker's own thread, which will not iterate its context any
- * more (it exits): stops it with what the context has ready, no waiting. */
-void            graphbit_worker_stop_attached_here (GraphbitWorker   *worker);
+ * more (it exits): stops it without dispatching anything. FALSE if it could
+ * not (the context is another thread's now, or calls were in flight); it
+ * must then be left referenced. */
+gboolean        graphbit_worker_stop_attached_here (GraphbitWorker   *worker);
 
 /* The worker whose thread is calling, or NULL. */
 GraphbitWorker *graphbit_worker_get_current      (void);

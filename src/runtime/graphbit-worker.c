@@ -45,6 +45,7 @@ struct _GraphbitWorker
   /* An attached worker runs on a context its caller's thread iterates
    * (graphbit_runtime_attach_context()): no thread of its own. */
   gboolean attached;
+  gboolean on_demand;       /* made for a running loop, not attached by its owner */
   GThread *owner;
   pthread_t owner_thread;   /* compared instead of owner where GLib's
                              * thread handle may be gone (thread exit) */
@@ -170,7 +171,8 @@ graphbit_worker_new (guint    index,
 
 GraphbitWorker *
 graphbit_worker_new_attached (guint         index,
-                              GMainContext *context)
+                              GMainContext *context,
+                              gboolean      on_demand)
 {
   GraphbitWorker *worker = g_new0 (GraphbitWorker, 1);
 
@@ -180,6 +182,7 @@ graphbit_worker_new_attached (guint         index,
   worker->inbox = graphbit_inbox_new (worker->context, invocation_run, NULL);
   worker->tracked = g_hash_table_new (NULL, NULL);
   worker->attached = TRUE;
+  worker->on_demand = on_demand;
   worker->owner = g_thread_self ();
   worker->owner_thread = pthread_self ();
   g_mutex_init (&worker->stop_mutex);
@@ -193,6 +196,12 @@ gboolean
 graphbit_worker_is_attached (GraphbitWorker *worker)
 {
   return worker->attached;
+}
+
+gboolean
+graphbit_worker_is_on_demand (GraphbitWorker *worker)
+{
+  return worker->on_demand;
 }
 
 GThread *
@@ -406,25 +415,22 @@ stop_attached (GraphbitWorker *worker)
                "iterated while the runtime shut down; its requests are left behind");
 }
 
-/* Bounds the wind-down of graphbit_worker_stop_attached_here(): the
- * context may hold sources of the thread's own that are always ready. */
-#define EXIT_ITERATIONS_MAX 64
-
-void
+gboolean
 graphbit_worker_stop_attached_here (GraphbitWorker *worker)
 {
-  g_return_if_fail (worker->attached && pthread_equal (worker->owner_thread, pthread_self ()));
+  g_return_val_if_fail (worker->attached && pthread_equal (worker->owner_thread, pthread_self ()), FALSE);
 
-  if (worker->stopped || !g_main_context_acquire (worker->context))
-    return;
+  if (worker->stopped)
+    return TRUE;
+  if (!g_main_context_acquire (worker->context))
+    return FALSE;
+  /* Cancels what is in flight, which can only end if the context runs
+   * again; nothing of the caller's is dispatched here. */
   g_main_context_push_thread_default (worker->context);
-  graphbit_worker_invoke (worker, begin_stop, NULL, NULL);   /* runs here */
-  for (guint i = 0; i < EXIT_ITERATIONS_MAX && g_main_context_pending (worker->context); i++)
-    g_main_context_iteration (worker->context, FALSE);
+  begin_stop (worker, NULL);
   g_main_context_pop_thread_default (worker->context);
   g_main_context_release (worker->context);
-  if (!worker->stopped)
-    GRAPHBIT_WARN ("a thread left with graphbit calls in flight on its main loop; they are abandoned");
+  return worker->stopped;
 }
 
 void

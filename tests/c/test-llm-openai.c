@@ -856,6 +856,62 @@ test_caller_loop_thread_exit (void)
   g_assert_cmpuint (caller_loops (), ==, before);
 }
 
+/* A blocking call from a loop's callback while that loop's own async call
+ * holds the client's only slot: the async call runs on a worker (calls of
+ * clients with a limit in flight never run on a caller loop), so the slot
+ * is released and the blocking call gets it. On the loop it would wait for
+ * itself. */
+static void
+on_limited_complete (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
+{
+  LoopRun *run = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = graphbit_llm_client_complete_finish (GRAPHBIT_LLM_CLIENT (source), result, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "Mock reply to: loop async");
+  run->answered++;
+  g_main_loop_quit (run->loop);
+}
+
+static gboolean
+block_behind_own_call (gpointer data)
+{
+  LoopRun *run = data;
+  g_autoptr(GraphbitLlmRequest) async_request = graphbit_llm_request_new ("loop async");
+  g_autoptr(GraphbitLlmRequest) blocking_request = graphbit_llm_request_new ("loop blocking");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  graphbit_llm_client_complete_async (run->client, async_request, NULL, on_limited_complete, run);
+  text = graphbit_llm_client_complete (run->client, blocking_request, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "Mock reply to: loop blocking");
+  run->answered++;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_caller_loop_blocking_behind_own_call (void)
+{
+  g_autoptr(GraphbitLlmClient) client = new_client ();
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GSource) idle = g_idle_source_new ();
+  LoopRun run = { .client = client };
+
+  g_assert_true (graphbit_llm_client_set_rate_limit (client, 0, 1, 10, NULL));
+  g_main_context_push_thread_default (context);
+  run.loop = g_main_loop_new (context, FALSE);
+  g_source_set_callback (idle, block_behind_own_call, &run, NULL);
+  g_source_attach (idle, context);
+  g_main_loop_run (run.loop);
+  g_assert_cmpuint (run.answered, ==, 2);
+  g_main_loop_unref (run.loop);
+  g_main_context_pop_thread_default (context);
+}
+
 /* Waits (bounded) until @fd is readable. */
 static gboolean
 wait_readable (int fd)
@@ -1109,6 +1165,7 @@ main (int    argc,
                         test_attached_context);
   g_test_add_data_func ("/openai/client/caller-loops", GINT_TO_POINTER (TRUE), test_caller_loops);
   g_test_add_func ("/openai/client/caller-loop-thread-exit", test_caller_loop_thread_exit);
+  g_test_add_func ("/openai/client/caller-loop-blocking-behind-own-call", test_caller_loop_blocking_behind_own_call);
   g_test_add_data_func ("/openai/client/caller-loops-off", GINT_TO_POINTER (FALSE), test_caller_loops);
 
   mock = mock_server_start ();

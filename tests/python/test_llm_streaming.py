@@ -245,3 +245,18 @@ def test_a_stream_read_with_async_for_cannot_be_read_blocking_too(make_client):
         return first + "".join([chunk async for chunk in stream])
 
     assert asyncio.run(main()) == "tok1 tok2 tok3 tok4 tok5"
+
+
+def test_two_tasks_reading_one_stream_at_once_is_refused(make_client):
+    client = make_client("openai")
+
+    async def main():
+        # The answer starts 300 ms late: the first task is surely waiting.
+        stream = client.complete_stream("x mock:tokens=5 mock:delay_ms=300")
+        first = asyncio.ensure_future(stream.__anext__())
+        await asyncio.sleep(0)  # lets the first task start and wait
+        with pytest.raises(RuntimeError, match="already waiting"):
+            await stream.__anext__()
+        return await first + "".join([chunk async for chunk in stream])
+
+    assert asyncio.run(main()) == "tok1 tok2 tok3 tok4 tok5"
