@@ -681,6 +681,24 @@ caller_loops (void)
   return n;
 }
 
+/* Runs a loop of a context of its own (pushed as the thread-default) until
+ * @start, run from it first, or what it starts quits it. */
+static void
+run_own_loop (LoopRun     *run,
+              GSourceFunc  start)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GSource) idle = g_idle_source_new ();
+
+  g_main_context_push_thread_default (context);
+  run->loop = g_main_loop_new (context, FALSE);
+  g_source_set_callback (idle, start, run, NULL);
+  g_source_attach (idle, context);
+  g_main_loop_run (run->loop);
+  g_main_loop_unref (run->loop);
+  g_main_context_pop_thread_default (context);
+}
+
 static void
 on_loop_complete (GObject      *source,
                   GAsyncResult *result,
@@ -827,17 +845,7 @@ test_caller_loops (gconstpointer data)
 static gpointer
 run_loop_and_leave (gpointer data)
 {
-  LoopRun *run = data;
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GSource) idle = g_idle_source_new ();
-
-  g_main_context_push_thread_default (context);
-  run->loop = g_main_loop_new (context, FALSE);
-  g_source_set_callback (idle, start_from_loop, run, NULL);
-  g_source_attach (idle, context);
-  g_main_loop_run (run->loop);
-  g_main_loop_unref (run->loop);
-  g_main_context_pop_thread_default (context);
+  run_own_loop (data, start_from_loop);
   return NULL;
 }
 
@@ -897,19 +905,11 @@ static void
 test_caller_loop_blocking_behind_own_call (void)
 {
   g_autoptr(GraphbitLlmClient) client = new_client ();
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GSource) idle = g_idle_source_new ();
   LoopRun run = { .client = client };
 
   g_assert_true (graphbit_llm_client_set_rate_limit (client, 0, 1, 10, NULL));
-  g_main_context_push_thread_default (context);
-  run.loop = g_main_loop_new (context, FALSE);
-  g_source_set_callback (idle, block_behind_own_call, &run, NULL);
-  g_source_attach (idle, context);
-  g_main_loop_run (run.loop);
+  run_own_loop (&run, block_behind_own_call);
   g_assert_cmpuint (run.answered, ==, 2);
-  g_main_loop_unref (run.loop);
-  g_main_context_pop_thread_default (context);
 }
 
 /* Waits (bounded) until @fd is readable. */
