@@ -350,10 +350,11 @@ may_host_exchanges (GMainContext *context)
   return g_main_context_get_thread_default () == context || is_main_thread ();
 }
 
-/* The calling thread is running @context right now (a callback of its
- * loop is starting the call): the exchange runs on that loop, as any
- * libsoup program's would, with no hand-over to a worker and back. A
- * context merely pushed (a loop not running yet) does not count. */
+/* The calling thread runs @context (it owns it: GLib acquires a context
+ * for the thread that pushes it, and the default one for the thread
+ * iterating it): the exchange runs on that loop, as any libsoup program's
+ * would, with no hand-over to a worker and back. The main thread's default
+ * context counts only while it is being iterated. */
 static gboolean
 caller_loop_runs_here_locked (GMainContext *context)
 {
@@ -462,13 +463,16 @@ gboolean
 graphbit_runtime_may_start_on_caller_loop (void)
 {
   GMainContext *context = thread_default_context ();
+  GraphbitWorker *current;
   gboolean use;
 
   g_mutex_lock (&runtime.mutex);
   use = runtime.use_caller_loops;
   g_mutex_unlock (&runtime.mutex);
-  return use && graphbit_worker_get_current () == NULL && !g_main_context_is_owner (context)
-      && may_host_exchanges (context);
+  /* Not from a worker thread (work started there stays there). */
+  current = graphbit_worker_get_current ();
+  return use && (current == NULL || graphbit_worker_is_attached (current))
+      && !g_main_context_is_owner (context) && may_host_exchanges (context);
 }
 
 /* Thread exit: a worker made for this thread's loop stops here, where its

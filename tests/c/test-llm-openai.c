@@ -912,6 +912,91 @@ test_caller_loop_blocking_behind_own_call (void)
   g_assert_cmpuint (run.answered, ==, 2);
 }
 
+/* The pattern of C programs that iterate their context by hand: a stream
+ * started between two iterations, and another after it, both run on the
+ * context (a blocking next() in their callback is refused: it would wait
+ * for itself). */
+typedef struct
+{
+  guint refused;
+  gboolean ended;
+  GString *text;
+} HandIterated;
+
+static void
+on_hand_iterated_chunk (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      data)
+{
+  HandIterated *run = data;
+  GraphbitLlmStream *stream = GRAPHBIT_LLM_STREAM (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *chunk = graphbit_llm_stream_next_finish (stream, result, &error);
+  g_autoptr(GError) blocking_error = NULL;
+  g_autofree char *blocking_text = NULL;
+
+  g_assert_no_error (error);
+  if (chunk == NULL)
+    {
+      run->ended = TRUE;
+      return;
+    }
+  g_string_append (run->text, chunk);
+  blocking_text = graphbit_llm_stream_next (stream, NULL, &blocking_error);
+  g_assert_null (blocking_text);
+  g_assert_error (blocking_error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_RUNTIME);
+  run->refused++;
+  graphbit_llm_stream_next_async (stream, NULL, on_hand_iterated_chunk, run);
+}
+
+/* Two streams, one after the other, on @context (pushed unless it is the
+ * global default one, which the main thread runs without pushing). */
+static void
+run_hand_iterated_streams (GraphbitLlmClient *client,
+                           GMainContext      *context)
+{
+  gboolean push = context != g_main_context_default ();
+
+  if (push)
+    g_main_context_push_thread_default (context);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new ("x mock:tokens=3 mock:token_delay_ms=1");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GraphbitLlmStream) stream = graphbit_llm_client_stream (client, request, &error);
+      HandIterated run = { 0, FALSE, g_string_new (NULL) };
+
+      g_assert_no_error (error);
+      graphbit_llm_stream_next_async (stream, NULL, on_hand_iterated_chunk, &run);
+      while (!run.ended)
+        g_main_context_iteration (context, TRUE);
+      g_assert_cmpstr (run.text->str, ==, "tok1 tok2 tok3");
+      g_assert_cmpuint (run.refused, >=, 1);
+      g_string_free (run.text, TRUE);
+    }
+  if (push)
+    g_main_context_pop_thread_default (context);
+}
+
+static gpointer
+run_hand_iterated_streams_in_thread (gpointer data)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+
+  run_hand_iterated_streams (data, context);
+  return NULL;
+}
+
+static void
+test_caller_loop_hand_iterated_streams (void)
+{
+  g_autoptr(GraphbitLlmClient) client = new_client ();
+
+  /* The main thread's default context, then a thread's own. */
+  run_hand_iterated_streams (client, g_main_context_default ());
+  g_thread_join (g_thread_new ("hand-iterated", run_hand_iterated_streams_in_thread, client));
+}
+
 /* Waits (bounded) until @fd is readable. */
 static gboolean
 wait_readable (int fd)
@@ -1166,6 +1251,7 @@ main (int    argc,
   g_test_add_data_func ("/openai/client/caller-loops", GINT_TO_POINTER (TRUE), test_caller_loops);
   g_test_add_func ("/openai/client/caller-loop-thread-exit", test_caller_loop_thread_exit);
   g_test_add_func ("/openai/client/caller-loop-blocking-behind-own-call", test_caller_loop_blocking_behind_own_call);
+  g_test_add_func ("/openai/client/caller-loop-hand-iterated-streams", test_caller_loop_hand_iterated_streams);
   g_test_add_data_func ("/openai/client/caller-loops-off", GINT_TO_POINTER (FALSE), test_caller_loops);
 
   mock = mock_server_start ();
