@@ -51,6 +51,31 @@ skip_space (const char  *p,
   return p;
 }
 
+/* Just past the closing quote of the string whose contents start at @p,
+ * or NULL if it is not closed. Strings are most of an answer: the quotes
+ * are found with memchr(), and one ends where an even number of
+ * backslashes precedes it. */
+static const char *
+string_end (const char *p,
+            const char *end)
+{
+  const char *start = p;
+
+  for (;;)
+    {
+      const char *quote = memchr (p, '"', end - p);
+      const char *q;
+
+      if (quote == NULL)
+        return NULL;
+      for (q = quote; q > start && q[-1] == '\\'; q--)
+        ;
+      if ((quote - q) % 2 == 0)
+        return quote + 1;
+      p = quote + 1;
+    }
+}
+
 /* Where the JSON value at @p ends, or NULL if that cannot be told without
  * parsing (json-glib then reports what is wrong). Brackets are counted
  * outside strings and comments; a bare value runs to the first byte that
@@ -71,14 +96,9 @@ value_end (const char  *p,
         return NULL;
       if (*p == '"')
         {
-          for (p++; p < end && *p != '"'; p++)
-            {
-              if (*p == '\\')
-                p++;
-            }
-          if (p >= end)
+          p = string_end (p + 1, end);
+          if (p == NULL)
             return NULL;
-          p++;
         }
       else if (*p == '{' || *p == '[')
         {
@@ -141,8 +161,10 @@ repair_surrogates (const char  *data,
     {
       gint unit;
 
-      if (*p != '\\')
-        continue;
+      /* Escapes are rare: jump from one to the next. */
+      p = memchr (p, '\\', end - p);
+      if (p == NULL)
+        break;
       unit = escaped_unit (p, end);
       if (unit < 0 && p + 1 < end && p[1] == 'u' && *bad_escape == NULL)
         *bad_escape = p;
