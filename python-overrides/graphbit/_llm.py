@@ -142,7 +142,9 @@ def _queued_response(completion: Any) -> "LlmResponse":
 
 
 def _queued_text(completion: Any) -> str:
-    return completion.propagate().get_content()
+    # The content rides in the completion: no response object to wrap.
+    text = completion.get_text()
+    return text if text is not None else completion.propagate().get_content()
 
 
 Message = Union[Tuple[str, str], Mapping[str, str]]

@@ -71,7 +71,11 @@ on_done (GObject      *source,
       graphbit_llm_client_warmup_finish (queued->client, result, &error);   /* no result object */
       break;
     }
-  graphbit_completion_sink_push (queued->sink, queued->tag, outcome, error);
+  if (queued->kind == QUEUED_COMPLETION && outcome != NULL)
+    graphbit_completion_sink_push_with_text (queued->sink, queued->tag, outcome,
+                                             g_strdup (graphbit_llm_response_get_content (outcome)));
+  else
+    graphbit_completion_sink_push (queued->sink, queued->tag, outcome, error);
   queued_call_free (queued);
 }
 

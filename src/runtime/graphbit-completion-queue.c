@@ -90,8 +90,12 @@ graphbit_completion_get_tag (GraphbitCompletion *self)
  *
  * Gets the call's text result, for calls whose result is text (for
  * [method@Graphbit.LlmStream.next_queued], the next chunk, or %NULL at
- * the end of the stream). Call [method@Graphbit.Completion.propagate]
- * first to see whether the call failed.
+ * the end of the stream). A completion of
+ * [method@Graphbit.LlmClient.complete_queued] carries the answer's
+ * content here too, beside the response, so a binding that wants only
+ * the text need not wrap the response: the text is then %NULL only if
+ * the call failed. Call [method@Graphbit.Completion.propagate] to see
+ * whether the call failed.
  *
  * Returns: (nullable): the text, or %NULL
  */
@@ -388,6 +392,15 @@ graphbit_completion_sink_push  (GraphbitCompletionSink  *self,
                                 GError                  *error)
 {
   push (self, tag, result, NULL, error, FALSE, TRUE);
+}
+
+void
+graphbit_completion_sink_push_with_text (GraphbitCompletionSink *self,
+                                         guint64                 tag,
+                                         gpointer                result,
+                                         char                   *text)
+{
+  push (self, tag, result, text, NULL, FALSE, TRUE);
 }
 
 void

@@ -1062,9 +1062,14 @@ test_completion_queue (void)
 
               g_assert_no_error (outcome_error);
               g_assert_cmpstr (graphbit_llm_response_get_content (GRAPHBIT_LLM_RESPONSE (result)), ==, expected);
+              /* The content rides beside the response too. */
+              g_assert_cmpstr (graphbit_completion_get_text (completion), ==, expected);
             }
           else if (tag == 105)
-            g_assert_error (outcome_error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_PROVIDER);
+            {
+              g_assert_error (outcome_error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_PROVIDER);
+              g_assert_null (graphbit_completion_get_text (completion));
+            }
           else if (tag == 106)
             g_assert_error (outcome_error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_VALIDATION);
           else
