@@ -68,6 +68,12 @@ typedef struct
 } Runtime;
 
 static Runtime runtime = { .state = RUNTIME_STOPPED, .use_caller_loops = TRUE };
+
+/* Whether the calling thread is the process's main thread, asked per call:
+ * kept per thread (a system call each time costs more than the rest of the
+ * check), -1 until known. Reset in a forked child, whose forking thread is
+ * its main thread. */
+static __thread gint thread_is_main = -1;
 static GraphbitHealthReporter health_reporter;
 
 void
@@ -188,6 +194,7 @@ static gpointer volatile abandoned_in_child[3];
 static void
 forget_runtime_in_child (void)
 {
+  thread_is_main = -1;
   abandoned_in_child[0] = runtime.workers;
   abandoned_in_child[1] = runtime.pool;
   abandoned_in_child[2] = runtime.attached;
@@ -334,7 +341,9 @@ static GPrivate loop_worker = G_PRIVATE_INIT (stop_loop_worker_at_thread_exit);
 static gboolean
 is_main_thread (void)
 {
-  return getpid () == (pid_t) syscall (SYS_gettid);
+  if (G_UNLIKELY (thread_is_main < 0))
+    thread_is_main = getpid () == (pid_t) syscall (SYS_gettid);
+  return thread_is_main;
 }
 
 /* Whether @context may host the exchanges of the calling thread's calls:
