@@ -174,11 +174,14 @@ class LlmStream:
     """A streamed answer: an async iterator of text chunks, also awaitable for the whole text.
 
     ``async for chunk in client.complete_stream(...)`` yields text as the
-    provider sends it (one chunk per network read); ``await
-    client.complete_stream(...)`` returns the whole text; a plain ``for``
-    loop works too (blocking). After the end, ``response()`` has the finish
-    reason and usage. Closing it (or leaving an ``async with`` / ``with``
-    block, or breaking out and dropping it) aborts the HTTP request.
+    provider sends it: what arrived since the previous chunk, at most one
+    chunk per millisecond (a worker reads the stream to its end meanwhile);
+    ``await client.complete_stream(...)`` returns the whole text; a plain
+    ``for`` loop works too (blocking, one chunk per network read). Read it
+    one way, from one task at a time. After the end, ``response()`` has the
+    finish reason and usage. Closing it (or leaving an ``async with`` /
+    ``with`` block, or breaking out and dropping it) aborts the HTTP
+    request.
     """
 
     __slots__ = ("_native", "_pump", "__weakref__")
