@@ -40,10 +40,11 @@ SoupSession    *graphbit_runtime_get_blocking_session  (GError         **error);
  * on the thread's own running loop (see acquire_worker). */
 gboolean        graphbit_runtime_is_caller_loop_here    (void);
 
-/* Whether a call started now, from a thread with no graphbit I/O and a
- * thread-default context not being run right now (a loop about to run),
- * would run on that loop if it were started from the loop's next
- * dispatch instead: long-lived calls (streams) defer their start so. */
+/* Whether a call started now, from a thread that is not a graphbit worker
+ * and whose thread-default context is not being run right now (a loop
+ * about to run), would run on that loop if it were started from the
+ * loop's next dispatch instead: long-lived calls (streams) defer their
+ * start so. */
 gboolean        graphbit_runtime_may_start_on_caller_loop (void);
 
 /* How many I/O workers the running runtime has (0 when stopped). */

@@ -678,19 +678,24 @@ graphbit_runtime_attach_context (GMainContext  *context,
  * graphbit_runtime_set_use_caller_loops:
  * @use: whether exchanges may run on the caller's running loop
  *
- * Chooses where the HTTP exchange of an asynchronous call started from a
- * running main loop (in a callback of the loop the calling thread is
- * iterating) runs. With %TRUE, the default, it runs on that loop itself,
- * as any libsoup program's requests do: no thread hand-over on the way
- * and none back, which is most of graphbit's own cost with many calls in
- * flight or a stream read chunk by chunk. With %FALSE it runs on a
- * worker thread and only the result comes back to the loop.
+ * Chooses where the HTTP exchange of an asynchronous call started from
+ * the calling thread's own loop runs: a context the thread pushed with
+ * g_main_context_push_thread_default(), or the global default context
+ * while the main thread iterates it (a callback of its loop). With %TRUE,
+ * the default, it runs on that loop itself, as any libsoup program's
+ * requests do: no thread hand-over on the way and none back, which is most
+ * of graphbit's own cost with many calls in flight or a stream read chunk
+ * by chunk. A stream whose first `next` is made between two iterations of
+ * the main thread's loop starts from its next dispatch. With %FALSE every
+ * exchange runs on a worker thread and only the result comes back.
  *
- * Calls started where no loop is running (before g_main_loop_run(), from
- * a plain thread, from Python) and embeddings, whose answers can be
- * megabytes of JSON, always run on the worker threads. A GUI that makes
- * many calls with large answers may prefer %FALSE, so that parsing them
- * never holds up the interface. Takes effect for calls started after it.
+ * Always on the worker threads: calls from other threads (a plain thread
+ * without a context of its own, Python's awaitables), embeddings, whose
+ * answers can be megabytes of JSON, and calls of a client with a limit in
+ * flight (the loop's own calls could hold the slots a blocking call in one
+ * of its callbacks waits for). A GUI that makes many calls with large
+ * answers may prefer %FALSE, so that parsing them never holds up the
+ * interface. Takes effect for calls started after it.
  */
 void
 graphbit_runtime_set_use_caller_loops (gboolean use)
