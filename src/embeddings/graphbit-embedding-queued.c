@@ -24,9 +24,7 @@ typedef struct
   guint n_texts;
   QueuedKind kind;
   GVariant *metadata;           /* a document's, or NULL */
-  GCancellable *cancellable;
-  GraphbitCompletionSink *sink;
-  guint64 tag;
+  GraphbitQueuedTarget target;
 } QueuedEmbedding;
 
 static void
@@ -39,8 +37,7 @@ queued_embedding_free (QueuedEmbedding *queued)
     g_free (queued->texts[i]);
   g_free (queued->texts);
   g_clear_pointer (&queued->metadata, g_variant_unref);
-  g_clear_object (&queued->cancellable);
-  graphbit_completion_sink_unref (queued->sink);
+  graphbit_queued_target_clear (&queued->target);
   g_free (queued);
 }
 
@@ -67,7 +64,7 @@ on_embedded (GObject      *source,
       outcome = graphbit_embedding_client_embed_document_finish (queued->client, result, &error);
       break;
     }
-  graphbit_completion_sink_push (queued->sink, queued->tag, outcome, error);
+  graphbit_completion_sink_push (queued->target.sink, queued->target.tag, outcome, error);
   queued_embedding_free (queued);
 }
 
@@ -80,17 +77,17 @@ start (gpointer data)
   switch (queued->kind)
     {
     case QUEUED_TEXT:
-      graphbit_embedding_client_embed_text_async (queued->client, queued->texts[0], queued->cancellable,
+      graphbit_embedding_client_embed_text_async (queued->client, queued->texts[0], queued->target.cancellable,
                                                   on_embedded, queued);
       break;
     case QUEUED_BATCH:
       graphbit_embedding_client_embed_batch_async (queued->client, (const char * const *) queued->texts,
-                                                   queued->n_texts, queued->cancellable, on_embedded, queued);
+                                                   queued->n_texts, queued->target.cancellable, on_embedded, queued);
       break;
     case QUEUED_DOCUMENT:
     default:
       graphbit_embedding_client_embed_document_async (queued->client, queued->texts[0], queued->metadata,
-                                                      queued->cancellable, on_embedded, queued);
+                                                      queued->target.cancellable, on_embedded, queued);
       break;
     }
 }
@@ -114,10 +111,8 @@ embed_queued (GraphbitEmbeddingClient  *self,
   queued->n_texts = n_texts;
   queued->kind = kind;
   queued->metadata = metadata != NULL ? g_variant_ref_sink (metadata) : NULL;
-  queued->sink = graphbit_completion_queue_get_sink (queue);
-  queued->cancellable = graphbit_completion_sink_cancellable_for (queued->sink, tag, cancellable);
-  queued->tag = tag;
-  graphbit_completion_sink_start (queued->sink, tag, start, queued, (GDestroyNotify) queued_embedding_free);
+  graphbit_queued_target_init (&queued->target, queue, tag, cancellable);
+  graphbit_completion_sink_start (queued->target.sink, tag, start, queued, (GDestroyNotify) queued_embedding_free);
 }
 
 /**

@@ -25,9 +25,7 @@ typedef struct
   QueuedKind kind;
   GPtrArray *requests;           /* GraphbitLlmRequest*, referenced; none for a warm-up */
   guint max_concurrency;
-  GCancellable *cancellable;
-  GraphbitCompletionSink *sink;
-  guint64 tag;
+  GraphbitQueuedTarget target;
 } QueuedCall;
 
 /* A NULL request (refused when the batch starts) may be in the array. */
@@ -43,8 +41,7 @@ queued_call_free (QueuedCall *queued)
 {
   g_object_unref (queued->client);
   g_ptr_array_unref (queued->requests);
-  g_clear_object (&queued->cancellable);
-  graphbit_completion_sink_unref (queued->sink);
+  graphbit_queued_target_clear (&queued->target);
   g_free (queued);
 }
 
@@ -72,10 +69,10 @@ on_done (GObject      *source,
       break;
     }
   if (queued->kind == QUEUED_COMPLETION && outcome != NULL)
-    graphbit_completion_sink_push_with_text (queued->sink, queued->tag, outcome,
+    graphbit_completion_sink_push_with_text (queued->target.sink, queued->target.tag, outcome,
                                              g_strdup (graphbit_llm_response_get_content (outcome)));
   else
-    graphbit_completion_sink_push (queued->sink, queued->tag, outcome, error);
+    graphbit_completion_sink_push (queued->target.sink, queued->target.tag, outcome, error);
   queued_call_free (queued);
 }
 
@@ -89,16 +86,16 @@ start (gpointer data)
     {
     case QUEUED_COMPLETION:
       graphbit_llm_client_complete_full_async (queued->client, g_ptr_array_index (queued->requests, 0),
-                                               queued->cancellable, on_done, queued);
+                                               queued->target.cancellable, on_done, queued);
       break;
     case QUEUED_BATCH:
       graphbit_llm_client_complete_batch_async (queued->client, (GraphbitLlmRequest **) queued->requests->pdata,
                                                 queued->requests->len, queued->max_concurrency,
-                                                queued->cancellable, on_done, queued);
+                                                queued->target.cancellable, on_done, queued);
       break;
     case QUEUED_WARMUP:
     default:
-      graphbit_llm_client_warmup_async (queued->client, queued->cancellable, on_done, queued);
+      graphbit_llm_client_warmup_async (queued->client, queued->target.cancellable, on_done, queued);
       break;
     }
 }
@@ -121,10 +118,8 @@ call_queued (GraphbitLlmClient        *self,
   for (guint i = 0; i < n_requests; i++)
     g_ptr_array_add (queued->requests, requests[i] != NULL ? g_object_ref (requests[i]) : NULL);
   queued->max_concurrency = max_concurrency;
-  queued->sink = graphbit_completion_queue_get_sink (queue);
-  queued->cancellable = graphbit_completion_sink_cancellable_for (queued->sink, tag, cancellable);
-  queued->tag = tag;
-  graphbit_completion_sink_start (queued->sink, tag, start, queued, (GDestroyNotify) queued_call_free);
+  graphbit_queued_target_init (&queued->target, queue, tag, cancellable);
+  graphbit_completion_sink_start (queued->target.sink, tag, start, queued, (GDestroyNotify) queued_call_free);
 }
 
 /**

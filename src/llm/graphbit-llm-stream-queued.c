@@ -18,17 +18,14 @@
 typedef struct
 {
   GraphbitLlmStream *stream;
-  GCancellable *cancellable;
-  GraphbitCompletionSink *sink;
-  guint64 tag;
+  GraphbitQueuedTarget target;
 } QueuedNext;
 
 static void
 queued_next_free (QueuedNext *queued)
 {
   g_object_unref (queued->stream);
-  g_clear_object (&queued->cancellable);
-  graphbit_completion_sink_unref (queued->sink);
+  graphbit_queued_target_clear (&queued->target);
   g_free (queued);
 }
 
@@ -42,7 +39,7 @@ on_next (GObject      *source,
   GError *error = NULL;
   char *text = graphbit_llm_stream_next_finish (queued->stream, result, &error);
 
-  graphbit_completion_sink_push_text (queued->sink, queued->tag, text, error);
+  graphbit_completion_sink_push_text (queued->target.sink, queued->target.tag, text, error);
   queued_next_free (queued);
 }
 
@@ -52,7 +49,7 @@ start (gpointer data)
 {
   QueuedNext *queued = data;
 
-  graphbit_llm_stream_next_async (queued->stream, queued->cancellable, on_next, queued);
+  graphbit_llm_stream_next_async (queued->stream, queued->target.cancellable, on_next, queued);
 }
 
 /**
@@ -82,10 +79,8 @@ graphbit_llm_stream_next_queued (GraphbitLlmStream       *self,
 
   queued = g_new0 (QueuedNext, 1);
   queued->stream = g_object_ref (self);
-  queued->sink = graphbit_completion_queue_get_sink (queue);
-  queued->cancellable = graphbit_completion_sink_cancellable_for (queued->sink, tag, cancellable);
-  queued->tag = tag;
-  graphbit_completion_sink_start (queued->sink, tag, start, queued, (GDestroyNotify) queued_next_free);
+  graphbit_queued_target_init (&queued->target, queue, tag, cancellable);
+  graphbit_completion_sink_start (queued->target.sink, tag, start, queued, (GDestroyNotify) queued_next_free);
 }
 
 /* A pump pushes text at most this often (the first piece at once): a
@@ -98,9 +93,7 @@ graphbit_llm_stream_next_queued (GraphbitLlmStream       *self,
 typedef struct
 {
   GraphbitLlmStream *stream;
-  GCancellable *cancellable;
-  GraphbitCompletionSink *sink;
-  guint64 tag;
+  GraphbitQueuedTarget target;
   GraphbitCompletion *last;    /* where text goes while not taken yet */
   GString *held;               /* arrived within the interval */
   gint64 pushed_at;
@@ -116,8 +109,7 @@ pump_free (Pump *pump)
       g_source_unref (pump->timer);
     }
   g_object_unref (pump->stream);
-  g_clear_object (&pump->cancellable);
-  graphbit_completion_sink_unref (pump->sink);
+  graphbit_queued_target_clear (&pump->target);
   g_clear_object (&pump->last);
   g_string_free (pump->held, TRUE);
   g_free (pump);
@@ -131,7 +123,7 @@ pump_push_held (Pump *pump)
 
   if (pump->held->len == 0)
     return;
-  last = graphbit_completion_sink_push_more_text (pump->sink, pump->last, pump->tag,
+  last = graphbit_completion_sink_push_more_text (pump->target.sink, pump->last, pump->target.tag,
                                                    g_strndup (pump->held->str, pump->held->len));
   g_string_truncate (pump->held, 0);
   g_clear_object (&pump->last);
@@ -176,7 +168,7 @@ on_pumped (GObject      *source,
     {
       /* The end, or the failure: its own completion, after the text. */
       pump_push_held (pump);
-      graphbit_completion_sink_push_text (pump->sink, pump->tag, NULL, error);
+      graphbit_completion_sink_push_text (pump->target.sink, pump->target.tag, NULL, error);
       pump_free (pump);
       return;
     }
@@ -196,7 +188,7 @@ on_pumped (GObject      *source,
           g_source_attach (pump->timer, g_main_context_get_thread_default ());
         }
     }
-  graphbit_llm_stream_next_async (pump->stream, pump->cancellable, on_pumped, pump);
+  graphbit_llm_stream_next_async (pump->stream, pump->target.cancellable, on_pumped, pump);
 }
 
 /* Worker thread. */
@@ -205,7 +197,7 @@ pump_start (gpointer data)
 {
   Pump *pump = data;
 
-  graphbit_llm_stream_next_async (pump->stream, pump->cancellable, on_pumped, pump);
+  graphbit_llm_stream_next_async (pump->stream, pump->target.cancellable, on_pumped, pump);
 }
 
 /**
@@ -247,8 +239,6 @@ graphbit_llm_stream_pump_queued (GraphbitLlmStream       *self,
   pump = g_new0 (Pump, 1);
   pump->held = g_string_new (NULL);
   pump->stream = g_object_ref (self);
-  pump->sink = graphbit_completion_queue_get_sink (queue);
-  pump->cancellable = graphbit_completion_sink_cancellable_for (pump->sink, tag, cancellable);
-  pump->tag = tag;
-  graphbit_completion_sink_start (pump->sink, tag, pump_start, pump, (GDestroyNotify) pump_free);
+  graphbit_queued_target_init (&pump->target, queue, tag, cancellable);
+  graphbit_completion_sink_start (pump->target.sink, tag, pump_start, pump, (GDestroyNotify) pump_free);
 }

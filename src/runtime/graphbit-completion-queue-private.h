@@ -68,6 +68,22 @@ void graphbit_completion_sink_start     (GraphbitCompletionSink  *self,
                                          gpointer                 data,
                                          GDestroyNotify           destroy);
 
+/* What every call reporting to a queue keeps: where its outcomes go, its
+ * tag there, and the cancellable it runs with
+ * (graphbit_completion_sink_cancellable_for()). */
+typedef struct
+{
+  GraphbitCompletionSink *sink;
+  GCancellable *cancellable;
+  guint64 tag;
+} GraphbitQueuedTarget;
+
+void graphbit_queued_target_init  (GraphbitQueuedTarget    *target,
+                                   GraphbitCompletionQueue *queue,
+                                   guint64                  tag,
+                                   GCancellable            *cancellable);
+void graphbit_queued_target_clear (GraphbitQueuedTarget    *target);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GraphbitCompletionSink, graphbit_completion_sink_unref)
 
 G_END_DECLS

@@ -454,6 +454,24 @@ graphbit_completion_sink_start  (GraphbitCompletionSink  *self,
   graphbit_worker_unref (worker);
 }
 
+void
+graphbit_queued_target_init (GraphbitQueuedTarget    *target,
+                             GraphbitCompletionQueue *queue,
+                             guint64                  tag,
+                             GCancellable            *cancellable)
+{
+  target->sink = graphbit_completion_queue_get_sink (queue);
+  target->cancellable = graphbit_completion_sink_cancellable_for (target->sink, tag, cancellable);
+  target->tag = tag;
+}
+
+void
+graphbit_queued_target_clear (GraphbitQueuedTarget *target)
+{
+  g_clear_object (&target->cancellable);
+  g_clear_pointer (&target->sink, graphbit_completion_sink_unref);
+}
+
 GCancellable *
 graphbit_completion_sink_cancellable_for  (GraphbitCompletionSink  *self,
                                            guint64                  tag,

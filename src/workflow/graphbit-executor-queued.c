@@ -18,9 +18,7 @@ typedef struct
   GraphbitExecutor *executor;
   GraphbitWorkflow *workflow;
   GHashTable *inputs;           /* copied, or NULL */
-  GCancellable *cancellable;
-  GraphbitCompletionSink *sink;
-  guint64 tag;
+  GraphbitQueuedTarget target;
 } QueuedRun;
 
 static void
@@ -29,8 +27,7 @@ queued_run_free (QueuedRun *queued)
   g_object_unref (queued->executor);
   g_object_unref (queued->workflow);
   g_clear_pointer (&queued->inputs, g_hash_table_unref);
-  g_clear_object (&queued->cancellable);
-  graphbit_completion_sink_unref (queued->sink);
+  graphbit_queued_target_clear (&queued->target);
   g_free (queued);
 }
 
@@ -44,7 +41,7 @@ on_run (GObject      *source,
   GError *error = NULL;
   GraphbitWorkflowResult *run = graphbit_executor_execute_finish (queued->executor, result, &error);
 
-  graphbit_completion_sink_push (queued->sink, queued->tag, run, error);
+  graphbit_completion_sink_push (queued->target.sink, queued->target.tag, run, error);
   queued_run_free (queued);
 }
 
@@ -54,7 +51,7 @@ start (gpointer data)
 {
   QueuedRun *queued = data;
 
-  graphbit_executor_execute_async (queued->executor, queued->workflow, queued->inputs, queued->cancellable,
+  graphbit_executor_execute_async (queued->executor, queued->workflow, queued->inputs, queued->target.cancellable,
                                    on_run, queued);
 }
 
@@ -102,8 +99,6 @@ graphbit_executor_execute_queued (GraphbitExecutor        *self,
       while (g_hash_table_iter_next (&iter, &key, &value))
         g_hash_table_insert (queued->inputs, g_strdup (key), g_strdup (value));
     }
-  queued->sink = graphbit_completion_queue_get_sink (queue);
-  queued->cancellable = graphbit_completion_sink_cancellable_for (queued->sink, tag, cancellable);
-  queued->tag = tag;
-  graphbit_completion_sink_start (queued->sink, tag, start, queued, (GDestroyNotify) queued_run_free);
+  graphbit_queued_target_init (&queued->target, queue, tag, cancellable);
+  graphbit_completion_sink_start (queued->target.sink, tag, start, queued, (GDestroyNotify) queued_run_free);
 }
