@@ -142,9 +142,10 @@ def _queued_response(completion: Any) -> "LlmResponse":
 
 
 def _queued_text(completion: Any) -> str:
-    # The content rides in the completion: no response object to wrap.
-    text = completion.get_text()
-    return text if text is not None else completion.propagate().get_content()
+    # A success of complete_text_queued() arrives as a plain str; a
+    # Completion means the call failed (propagate() raises).
+    completion.propagate()
+    return completion.get_text() or ""
 
 
 Message = Union[Tuple[str, str], Mapping[str, str]]
@@ -444,10 +445,14 @@ class LlmClient:
 
     def _run_async(self, request: Any, full: bool) -> Awaitable[Any]:
         native = self._native
-        convert = _queued_response if full else _queued_text
+        if full:
+            return _dispatch.call_queued(
+                lambda cancellable, queue, tag: native.complete_queued(request, cancellable, queue, tag),
+                _queued_response,
+            )
         return _dispatch.call_queued(
-            lambda cancellable, queue, tag: native.complete_queued(request, cancellable, queue, tag),
-            convert,
+            lambda cancellable, queue, tag: native.complete_text_queued(request, cancellable, queue, tag),
+            _queued_text,
         )
 
     def __repr__(self) -> str:

@@ -15,6 +15,7 @@
 
 typedef enum {
   QUEUED_COMPLETION,
+  QUEUED_TEXT,                   /* a completion whose outcome is its text alone */
   QUEUED_BATCH,
   QUEUED_WARMUP,
 } QueuedKind;
@@ -58,6 +59,7 @@ on_done (GObject      *source,
   switch (queued->kind)
     {
     case QUEUED_COMPLETION:
+    case QUEUED_TEXT:
       outcome = graphbit_llm_client_complete_full_finish (queued->client, result, &error);
       break;
     case QUEUED_BATCH:
@@ -68,9 +70,13 @@ on_done (GObject      *source,
       graphbit_llm_client_warmup_finish (queued->client, result, &error);   /* no result object */
       break;
     }
-  if (queued->kind == QUEUED_COMPLETION && outcome != NULL)
-    graphbit_completion_sink_push_with_text (queued->target.sink, queued->target.tag, outcome,
-                                             g_strdup (graphbit_llm_response_get_content (outcome)));
+  if (queued->kind == QUEUED_TEXT)
+    {
+      graphbit_completion_sink_push_text (queued->target.sink, queued->target.tag,
+                                          outcome != NULL ? g_strdup (graphbit_llm_response_get_content (outcome)) : NULL,
+                                          error);
+      g_clear_object (&outcome);
+    }
   else
     graphbit_completion_sink_push (queued->target.sink, queued->target.tag, outcome, error);
   queued_call_free (queued);
@@ -85,6 +91,7 @@ start (gpointer data)
   switch (queued->kind)
     {
     case QUEUED_COMPLETION:
+    case QUEUED_TEXT:
       graphbit_llm_client_complete_full_async (queued->client, g_ptr_array_index (queued->requests, 0),
                                                queued->target.cancellable, on_done, queued);
       break;
@@ -122,6 +129,22 @@ call_queued (GraphbitLlmClient        *self,
   graphbit_completion_sink_start (queued->target.sink, tag, start, queued, (GDestroyNotify) queued_call_free);
 }
 
+static void
+complete_one_queued (GraphbitLlmClient       *self,
+                     QueuedKind               kind,
+                     GraphbitLlmRequest      *request,
+                     GCancellable            *cancellable,
+                     GraphbitCompletionQueue *queue,
+                     guint64                  tag)
+{
+  g_return_if_fail (GRAPHBIT_IS_LLM_CLIENT (self));
+  g_return_if_fail (GRAPHBIT_IS_LLM_REQUEST (request));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (GRAPHBIT_IS_COMPLETION_QUEUE (queue));
+
+  call_queued (self, kind, &request, 1, 0, cancellable, queue, tag);
+}
+
 /**
  * graphbit_llm_client_complete_queued:
  * @self: a #GraphbitLlmClient
@@ -143,12 +166,32 @@ graphbit_llm_client_complete_queued (GraphbitLlmClient       *self,
                                      GraphbitCompletionQueue *queue,
                                      guint64                  tag)
 {
-  g_return_if_fail (GRAPHBIT_IS_LLM_CLIENT (self));
-  g_return_if_fail (GRAPHBIT_IS_LLM_REQUEST (request));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  g_return_if_fail (GRAPHBIT_IS_COMPLETION_QUEUE (queue));
+  complete_one_queued (self, QUEUED_COMPLETION, request, cancellable, queue, tag);
+}
 
-  call_queued (self, QUEUED_COMPLETION, &request, 1, 0, cancellable, queue, tag);
+/**
+ * graphbit_llm_client_complete_text_queued:
+ * @self: a #GraphbitLlmClient
+ * @request: what to ask
+ * @cancellable: (nullable): a #GCancellable to abort the HTTP exchange
+ * @queue: where the outcome goes
+ * @tag: identifies the call in @queue
+ *
+ * Like [method@Graphbit.LlmClient.complete_queued], but a success is the
+ * answer's content alone, as the completion's text
+ * ([method@Graphbit.Completion.get_text]), with no response object:
+ * [method@Graphbit.CompletionQueue.pop_text] then hands it over as a
+ * plain string. An error is pushed as for
+ * [method@Graphbit.LlmClient.complete_queued].
+ */
+void
+graphbit_llm_client_complete_text_queued (GraphbitLlmClient       *self,
+                                          GraphbitLlmRequest      *request,
+                                          GCancellable            *cancellable,
+                                          GraphbitCompletionQueue *queue,
+                                          guint64                  tag)
+{
+  complete_one_queued (self, QUEUED_TEXT, request, cancellable, queue, tag);
 }
 
 /**

@@ -125,6 +125,12 @@ void                 graphbit_llm_client_complete_queued      (GraphbitLlmClient
                                                                GCancellable            *cancellable,
                                                                GraphbitCompletionQueue *queue,
                                                                guint64                  tag);
+GRAPHBIT_AVAILABLE_IN_ALL
+void                 graphbit_llm_client_complete_text_queued (GraphbitLlmClient       *self,
+                                                               GraphbitLlmRequest      *request,
+                                                               GCancellable            *cancellable,
+                                                               GraphbitCompletionQueue *queue,
+                                                               guint64                  tag);
 
 GRAPHBIT_AVAILABLE_IN_ALL
 void                 graphbit_llm_client_complete_batch_async  (GraphbitLlmClient   *self,

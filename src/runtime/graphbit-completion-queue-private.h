@@ -26,13 +26,6 @@ void graphbit_completion_sink_push      (GraphbitCompletionSink *self,
                                          gpointer                result,
                                          GError                 *error);
 
-/* The same for a success whose result (taken) also has a text form
- * (taken), which the loop can read without wrapping the result. */
-void graphbit_completion_sink_push_with_text (GraphbitCompletionSink *self,
-                                              guint64                 tag,
-                                              gpointer                result,
-                                              char                   *text);
-
 /* The same, for a call whose result is text (taken, may be NULL). */
 void graphbit_completion_sink_push_text (GraphbitCompletionSink *self,
                                          guint64                 tag,

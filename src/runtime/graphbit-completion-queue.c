@@ -90,12 +90,10 @@ graphbit_completion_get_tag (GraphbitCompletion *self)
  *
  * Gets the call's text result, for calls whose result is text (for
  * [method@Graphbit.LlmStream.next_queued], the next chunk, or %NULL at
- * the end of the stream). A completion of
- * [method@Graphbit.LlmClient.complete_queued] carries the answer's
- * content here too, beside the response, so a binding that wants only
- * the text need not wrap the response: the text is then %NULL only if
- * the call failed. Call [method@Graphbit.Completion.propagate] to see
- * whether the call failed.
+ * the end of the stream; for
+ * [method@Graphbit.LlmClient.complete_text_queued], the answer's
+ * content, %NULL if the call failed). Call
+ * [method@Graphbit.Completion.propagate] to see whether the call failed.
  *
  * Returns: (nullable): the text, or %NULL
  */
@@ -270,24 +268,13 @@ graphbit_completion_queue_get_fd (GraphbitCompletionQueue *self)
   return self->sink->fds[0];
 }
 
-/**
- * graphbit_completion_queue_pop:
- * @self: a #GraphbitCompletionQueue
- *
- * Takes the oldest waiting completion.
- *
- * Returns: (transfer full) (nullable): a completion, or %NULL when none
- *   waits (the descriptor is then no longer readable)
- */
-GraphbitCompletion *
-graphbit_completion_queue_pop (GraphbitCompletionQueue *queue)
+/* The oldest waiting completion, marked taken, or NULL (the pipe then
+ * drained). */
+static GraphbitCompletion *
+sink_pop (GraphbitCompletionSink *self)
 {
-  GraphbitCompletionSink *self;
   GraphbitCompletion *completion;
 
-  g_return_val_if_fail (GRAPHBIT_IS_COMPLETION_QUEUE (queue), NULL);
-
-  self = queue->sink;
   g_mutex_lock (&self->lock);
   completion = g_queue_pop_head (&self->completions);
   if (completion != NULL)
@@ -305,6 +292,68 @@ graphbit_completion_queue_pop (GraphbitCompletionQueue *queue)
     }
   g_mutex_unlock (&self->lock);
   return completion;
+}
+
+/**
+ * graphbit_completion_queue_pop:
+ * @self: a #GraphbitCompletionQueue
+ *
+ * Takes the oldest waiting completion.
+ *
+ * Returns: (transfer full) (nullable): a completion, or %NULL when none
+ *   waits (the descriptor is then no longer readable)
+ */
+GraphbitCompletion *
+graphbit_completion_queue_pop (GraphbitCompletionQueue *self)
+{
+  g_return_val_if_fail (GRAPHBIT_IS_COMPLETION_QUEUE (self), NULL);
+
+  return sink_pop (self->sink);
+}
+
+/**
+ * graphbit_completion_queue_pop_text:
+ * @self: a #GraphbitCompletionQueue
+ * @tag: (out) (optional): the tag of the completion taken
+ * @text: (out) (transfer full) (optional) (nullable): its text, when it is
+ *   a success with text and nothing else
+ * @completion: (out) (transfer full) (optional) (nullable): the completion
+ *   itself otherwise
+ *
+ * Takes the oldest waiting completion, like
+ * [method@Graphbit.CompletionQueue.pop], but hands a success that is text
+ * alone (from [method@Graphbit.LlmClient.complete_text_queued] or
+ * [method@Graphbit.LlmStream.pump_queued]) over as the plain string in
+ * @text, with @completion %NULL. Any other outcome (an error, a result
+ * object, the end of a stream) comes as the #GraphbitCompletion in
+ * @completion, with @text %NULL. A binding then makes no wrapper object
+ * for the common outcome: about 6 µs per completion in Python.
+ *
+ * Returns: %TRUE if a completion was taken, %FALSE when none waits (the
+ *   descriptor is then no longer readable)
+ */
+gboolean
+graphbit_completion_queue_pop_text (GraphbitCompletionQueue  *self,
+                                    guint64                  *tag,
+                                    char                    **text,
+                                    GraphbitCompletion      **completion)
+{
+  GraphbitCompletion *popped;
+  gboolean taken, text_alone;
+
+  g_return_val_if_fail (GRAPHBIT_IS_COMPLETION_QUEUE (self), FALSE);
+
+  popped = sink_pop (self->sink);
+  taken = popped != NULL;
+  if (tag != NULL)
+    *tag = popped != NULL ? popped->tag : 0;
+  text_alone = popped != NULL && popped->text != NULL && popped->error == NULL && popped->result == NULL;
+  if (text != NULL)
+    *text = text_alone ? g_steal_pointer (&popped->text) : NULL;
+  if (completion != NULL)
+    *completion = text_alone ? NULL : g_steal_pointer (&popped);
+  g_clear_object (&popped);
+  return taken;
 }
 
 /* Returns a new reference to the completion if @keep, else NULL. @last
@@ -392,15 +441,6 @@ graphbit_completion_sink_push  (GraphbitCompletionSink  *self,
                                 GError                  *error)
 {
   push (self, tag, result, NULL, error, FALSE, TRUE);
-}
-
-void
-graphbit_completion_sink_push_with_text (GraphbitCompletionSink *self,
-                                         guint64                 tag,
-                                         gpointer                result,
-                                         char                   *text)
-{
-  push (self, tag, result, text, NULL, FALSE, TRUE);
 }
 
 void

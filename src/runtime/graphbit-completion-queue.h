@@ -40,6 +40,11 @@ int                      graphbit_completion_queue_get_fd (GraphbitCompletionQue
 GRAPHBIT_AVAILABLE_IN_ALL
 GraphbitCompletion      *graphbit_completion_queue_pop    (GraphbitCompletionQueue  *self);
 GRAPHBIT_AVAILABLE_IN_ALL
+gboolean                 graphbit_completion_queue_pop_text (GraphbitCompletionQueue  *self,
+                                                             guint64                  *tag,
+                                                             char                    **text,
+                                                             GraphbitCompletion      **completion);
+GRAPHBIT_AVAILABLE_IN_ALL
 void                     graphbit_completion_queue_cancel (GraphbitCompletionQueue  *self,
                                                            guint64                   tag);
 

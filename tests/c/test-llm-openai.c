@@ -1007,7 +1007,9 @@ wait_readable (int fd)
 }
 
 /* Outcomes of calls started with a completion queue arrive there, tagged,
- * with the fd readable until the queue is emptied. */
+ * with the fd readable until the queue is emptied. A text call's success
+ * comes out of pop_text() as a plain string; every other outcome as the
+ * completion. */
 static void
 test_completion_queue (void)
 {
@@ -1021,62 +1023,75 @@ test_completion_queue (void)
   gboolean seen[9] = { FALSE };
   guint outcomes = 0;
   gint64 requests = mock_server_stat (mock, "requests");
+  guint64 tag = 1;
+  char *text = NULL;
+  GraphbitCompletion *completion = NULL;
 
   g_assert_no_error (error);
   g_assert_null (graphbit_completion_queue_pop (queue));
+  g_assert_false (graphbit_completion_queue_pop_text (queue, &tag, &text, &completion));
+  g_assert_cmpuint (tag, ==, 0);
+  g_assert_null (text);
+  g_assert_null (completion);
+  /* 100..102 with a response, 103..104 with the text alone. */
   for (guint i = 0; i < 5; i++)
     {
       g_autofree char *prompt = g_strdup_printf ("queued %u", i);
       g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new (prompt);
 
-      graphbit_llm_client_complete_queued (client, request, NULL, queue, 100 + i);
+      if (i < 3)
+        graphbit_llm_client_complete_queued (client, request, NULL, queue, 100 + i);
+      else
+        graphbit_llm_client_complete_text_queued (client, request, NULL, queue, 100 + i);
     }
-  graphbit_llm_client_complete_queued (client, failing, NULL, queue, 105);
+  graphbit_llm_client_complete_text_queued (client, failing, NULL, queue, 105);
   graphbit_llm_client_complete_queued (client, empty, NULL, queue, 106);
   graphbit_llm_client_complete_queued (client, slow, cancellable, queue, 107);
   /* Started without a cancellable: cancelled by its tag. */
-  graphbit_llm_client_complete_queued (client, slow, NULL, queue, 108);
+  graphbit_llm_client_complete_text_queued (client, slow, NULL, queue, 108);
   wait_for_mock_requests (requests + 8);
   g_cancellable_cancel (cancellable);
   graphbit_completion_queue_cancel (queue, 108);
   graphbit_completion_queue_cancel (queue, 999);   /* no such call: nothing */
 
   while (outcomes < 9 && wait_readable (graphbit_completion_queue_get_fd (queue)))
-    {
-      GraphbitCompletion *completion;
+    while (graphbit_completion_queue_pop_text (queue, &tag, &text, &completion))
+      {
+        g_autofree char *expected = g_strdup_printf ("Mock reply to: queued %u", (guint) (tag - 100));
+        g_autoptr(GError) outcome_error = NULL;
+        g_autoptr(GObject) result = NULL;
 
-      while ((completion = graphbit_completion_queue_pop (queue)) != NULL)
-        {
-          guint64 tag = graphbit_completion_get_tag (completion);
-          g_autoptr(GError) outcome_error = NULL;
-          g_autoptr(GObject) result = graphbit_completion_propagate (completion, &outcome_error);
-
-          g_assert_cmpuint (tag, >=, 100);
-          g_assert_cmpuint (tag, <, 109);
-          g_assert_false (seen[tag - 100]);
-          seen[tag - 100] = TRUE;
-          outcomes++;
-          if (tag < 105)
-            {
-              g_autofree char *expected = g_strdup_printf ("Mock reply to: queued %u", (guint) (tag - 100));
-
-              g_assert_no_error (outcome_error);
-              g_assert_cmpstr (graphbit_llm_response_get_content (GRAPHBIT_LLM_RESPONSE (result)), ==, expected);
-              /* The content rides beside the response too. */
-              g_assert_cmpstr (graphbit_completion_get_text (completion), ==, expected);
-            }
-          else if (tag == 105)
-            {
-              g_assert_error (outcome_error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_PROVIDER);
-              g_assert_null (graphbit_completion_get_text (completion));
-            }
-          else if (tag == 106)
-            g_assert_error (outcome_error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_VALIDATION);
-          else
-            g_assert_error (outcome_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-          g_object_unref (completion);
-        }
-    }
+        g_assert_cmpuint (tag, >=, 100);
+        g_assert_cmpuint (tag, <, 109);
+        g_assert_false (seen[tag - 100]);
+        seen[tag - 100] = TRUE;
+        outcomes++;
+        if (tag == 103 || tag == 104)
+          {
+            /* Text alone: no completion to wrap. */
+            g_assert_null (completion);
+            g_assert_cmpstr (text, ==, expected);
+            g_clear_pointer (&text, g_free);
+            continue;
+          }
+        g_assert_null (text);
+        g_assert_nonnull (completion);
+        g_assert_cmpuint (graphbit_completion_get_tag (completion), ==, tag);
+        result = graphbit_completion_propagate (completion, &outcome_error);
+        if (tag < 103)
+          {
+            g_assert_no_error (outcome_error);
+            g_assert_cmpstr (graphbit_llm_response_get_content (GRAPHBIT_LLM_RESPONSE (result)), ==, expected);
+          }
+        else if (tag == 105)
+          g_assert_error (outcome_error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_PROVIDER);
+        else if (tag == 106)
+          g_assert_error (outcome_error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_VALIDATION);
+        else
+          g_assert_error (outcome_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+        g_assert_null (graphbit_completion_get_text (completion));
+        g_clear_object (&completion);
+      }
   g_assert_cmpuint (outcomes, ==, 9);
   /* Emptied: the fd is no longer readable. */
   {

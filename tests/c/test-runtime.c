@@ -425,6 +425,63 @@ test_completion_queue_joins_waiting_text (void)
   g_assert_null (graphbit_completion_queue_pop (queue));
 }
 
+/* pop_text() hands text alone over as a string and anything else as the
+ * completion; its out arguments are optional. */
+static void
+test_completion_queue_pop_text (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GraphbitCompletionQueue) queue = graphbit_completion_queue_new (&error);
+  g_autoptr(GraphbitCompletionSink) sink = NULL;
+  g_autoptr(GraphbitCompletion) completion = NULL;
+  g_autoptr(GError) failure = NULL;
+  g_autofree char *text = NULL;
+  guint64 tag = 0;
+
+  g_assert_no_error (error);
+  sink = graphbit_completion_queue_get_sink (queue);
+  graphbit_completion_sink_push_text (sink, 1, g_strdup ("one"), NULL);
+  graphbit_completion_sink_push_text (sink, 2, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "no"));
+  graphbit_completion_sink_push (sink, 3, g_object_new (G_TYPE_OBJECT, NULL), NULL);
+  graphbit_completion_sink_push_text (sink, 4, g_strdup ("dropped"), NULL);
+  graphbit_completion_sink_push_text (sink, 5, NULL, NULL);
+
+  g_assert_true (graphbit_completion_queue_pop_text (queue, &tag, &text, &completion));
+  g_assert_cmpuint (tag, ==, 1);
+  g_assert_cmpstr (text, ==, "one");
+  g_assert_null (completion);
+  g_clear_pointer (&text, g_free);
+
+  g_assert_true (graphbit_completion_queue_pop_text (queue, &tag, &text, &completion));
+  g_assert_cmpuint (tag, ==, 2);
+  g_assert_null (text);
+  g_assert_null (graphbit_completion_propagate (completion, &failure));
+  g_assert_error (failure, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_clear_object (&completion);
+
+  /* A result object is never dropped for its text. */
+  g_assert_true (graphbit_completion_queue_pop_text (queue, &tag, &text, &completion));
+  g_assert_cmpuint (tag, ==, 3);
+  g_assert_null (text);
+  g_assert_nonnull (completion);
+  g_clear_object (&completion);
+
+  /* Nothing asked for: taken and freed all the same. */
+  g_assert_true (graphbit_completion_queue_pop_text (queue, NULL, NULL, NULL));
+
+  /* The end of a stream: no text, no error. */
+  g_assert_true (graphbit_completion_queue_pop_text (queue, &tag, &text, &completion));
+  g_assert_cmpuint (tag, ==, 5);
+  g_assert_null (text);
+  g_assert_nonnull (completion);
+  g_assert_null (graphbit_completion_get_text (completion));
+  g_clear_object (&completion);
+
+  g_assert_false (graphbit_completion_queue_pop_text (queue, &tag, &text, &completion));
+  g_assert_null (text);
+  g_assert_null (completion);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -444,6 +501,7 @@ main (int    argc,
   g_test_add_func ("/runtime/init-levels", test_init_levels);
   g_test_add_func ("/runtime/fork-child-starts-afresh", test_fork_child_starts_afresh);
   g_test_add_func ("/runtime/completion-queue-joins-waiting-text", test_completion_queue_joins_waiting_text);
+  g_test_add_func ("/runtime/completion-queue-pop-text", test_completion_queue_pop_text);
 
   return g_test_run ();
 }
