@@ -94,7 +94,7 @@ typedef struct
 {
   GraphbitLlmStream *stream;
   GraphbitQueuedTarget target;
-  GraphbitCompletion *last;    /* where text goes while not taken yet */
+  GraphbitOutcome *last;       /* where text goes while not taken yet */
   GString *held;               /* arrived within the interval */
   gint64 pushed_at;
   GSource *timer;              /* pushes what is held, once due */
@@ -110,7 +110,7 @@ pump_free (Pump *pump)
     }
   g_object_unref (pump->stream);
   graphbit_queued_target_clear (&pump->target);
-  g_clear_object (&pump->last);
+  g_clear_pointer (&pump->last, graphbit_outcome_unref);
   g_string_free (pump->held, TRUE);
   g_free (pump);
 }
@@ -119,14 +119,14 @@ pump_free (Pump *pump)
 static void
 pump_push_held (Pump *pump)
 {
-  GraphbitCompletion *last;
+  GraphbitOutcome *last;
 
   if (pump->held->len == 0)
     return;
   last = graphbit_completion_sink_push_more_text (pump->target.sink, pump->last, pump->target.tag,
                                                    g_strndup (pump->held->str, pump->held->len));
   g_string_truncate (pump->held, 0);
-  g_clear_object (&pump->last);
+  g_clear_pointer (&pump->last, graphbit_outcome_unref);
   pump->last = last;
   pump->pushed_at = g_get_monotonic_time ();
 }

@@ -13,6 +13,12 @@ G_BEGIN_DECLS
  * touch the reference count of the queue object, which a binding wraps. */
 typedef struct _GraphbitCompletionSink GraphbitCompletionSink;
 
+/* One outcome waiting in a queue (refcounted, any thread). */
+typedef struct _GraphbitOutcome GraphbitOutcome;
+
+GraphbitOutcome *graphbit_outcome_ref   (GraphbitOutcome *self);
+void             graphbit_outcome_unref (GraphbitOutcome *self);
+
 /* Any thread. A new reference. */
 GraphbitCompletionSink *graphbit_completion_queue_get_sink (GraphbitCompletionQueue *queue);
 GraphbitCompletionSink *graphbit_completion_sink_ref   (GraphbitCompletionSink *self);
@@ -33,12 +39,12 @@ void graphbit_completion_sink_push_text (GraphbitCompletionSink *self,
                                          GError                 *error);
 
 /* Any thread: queues more text (taken, not NULL) of the call tagged @tag,
- * a stream's. While @last (the completion this returned the time before,
- * or NULL) is still in the queue, the text is appended to it, so a loop
- * that falls behind takes fewer, larger pieces. Returns (transfer full)
- * the completion the text went to: the @last of the next call. */
-GraphbitCompletion *graphbit_completion_sink_push_more_text (GraphbitCompletionSink *self,
-                                                             GraphbitCompletion     *last,
+ * a stream's. While @last (the outcome this returned the time before, or
+ * NULL) is still in the queue, the text is appended to it, so a loop that
+ * falls behind takes fewer, larger pieces. Returns (transfer full) the
+ * outcome the text went to: the @last of the next call. */
+GraphbitOutcome *graphbit_completion_sink_push_more_text (GraphbitCompletionSink *self,
+                                                          GraphbitOutcome        *last,
                                                              guint64                 tag,
                                                              char                   *text);
 
@@ -78,5 +84,6 @@ void graphbit_queued_target_init  (GraphbitQueuedTarget    *target,
 void graphbit_queued_target_clear (GraphbitQueuedTarget    *target);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GraphbitCompletionSink, graphbit_completion_sink_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GraphbitOutcome, graphbit_outcome_unref)
 
 G_END_DECLS

@@ -25,6 +25,43 @@
 #include "graphbit-error-private.h"
 #include "graphbit-runtime-private.h"
 
+/* One outcome waiting in a queue. A plain refcounted struct, not a
+ * GObject: the last unref of any GObject takes GLib's global signal lock
+ * (GLib 2.74), which a worker's libsoup traffic holds again and again, so
+ * freeing one per call on the loop's thread made the two threads wait for
+ * each other. A #GraphbitCompletion is made from it only when popped, and
+ * only for outcomes that are not text alone. */
+struct _GraphbitOutcome
+{
+  guint64 tag;
+  GObject *result;
+  char *text;
+  gsize text_len;        /* what text holds, and its room: text that */
+  gsize text_room;       /* arrives before the loop takes it is appended */
+  GError *error;
+  gboolean taken;        /* taken by the popping thread; under the queue's lock */
+};
+
+static void
+outcome_clear (GraphbitOutcome *self)
+{
+  g_clear_object (&self->result);
+  g_free (self->text);
+  g_clear_error (&self->error);
+}
+
+GraphbitOutcome *
+graphbit_outcome_ref (GraphbitOutcome *self)
+{
+  return g_atomic_rc_box_acquire (self);
+}
+
+void
+graphbit_outcome_unref (GraphbitOutcome *self)
+{
+  g_atomic_rc_box_release_full (self, (GDestroyNotify) outcome_clear);
+}
+
 struct _GraphbitCompletion
 {
   GObject parent_instance;
@@ -32,10 +69,7 @@ struct _GraphbitCompletion
   guint64 tag;
   GObject *result;
   char *text;
-  gsize text_len;        /* what text holds, and its room: text that */
-  gsize text_room;       /* arrives before the loop takes it is appended */
   GError *error;
-  gboolean taken;        /* popped; under the queue's lock */
 };
 
 G_DEFINE_FINAL_TYPE (GraphbitCompletion, graphbit_completion, G_TYPE_OBJECT)
@@ -60,6 +94,20 @@ graphbit_completion_class_init (GraphbitCompletionClass *klass)
 static void
 graphbit_completion_init (GraphbitCompletion *self)
 {
+}
+
+/* Takes @outcome's reference: a completion holding what it held. */
+static GraphbitCompletion *
+completion_new_from_outcome (GraphbitOutcome *outcome)
+{
+  GraphbitCompletion *self = g_object_new (GRAPHBIT_TYPE_COMPLETION, NULL);
+
+  self->tag = outcome->tag;
+  self->result = g_steal_pointer (&outcome->result);
+  self->text = g_steal_pointer (&outcome->text);
+  self->error = g_steal_pointer (&outcome->error);
+  graphbit_outcome_unref (outcome);
+  return self;
 }
 
 /**
@@ -139,8 +187,10 @@ struct _GraphbitCompletionSink
 {
   int fds[2];            /* a pipe: readable while completions wait */
   GMutex lock;
-  GQueue completions;    /* GraphbitCompletion*, oldest first */
-  gboolean signalled;    /* a byte is in the pipe */
+  GQueue completions;    /* GraphbitOutcome*, oldest first */
+  GQueue taken;          /* taken from completions at once, not yet
+                          * popped: the popping thread's, unlocked */
+  gboolean signalled;    /* a byte is in the pipe, or about to be */
   /* guint64* tag -> GCancellable*: the calls started without a
    * cancellable, which graphbit_completion_queue_cancel() can cancel,
    * until their last outcome is pushed. */
@@ -159,7 +209,8 @@ G_DEFINE_FINAL_TYPE (GraphbitCompletionQueue, graphbit_completion_queue, G_TYPE_
 static void
 sink_clear (GraphbitCompletionSink *self)
 {
-  g_queue_clear_full (&self->completions, g_object_unref);
+  g_queue_clear_full (&self->completions, (GDestroyNotify) graphbit_outcome_unref);
+  g_queue_clear_full (&self->taken, (GDestroyNotify) graphbit_outcome_unref);
   g_hash_table_unref (self->cancellables);
   for (guint i = 0; i < 2; i++)
     if (self->fds[i] >= 0)
@@ -208,6 +259,7 @@ graphbit_completion_queue_init (GraphbitCompletionQueue *self)
   sink->fds[0] = sink->fds[1] = -1;
   g_mutex_init (&sink->lock);
   g_queue_init (&sink->completions);
+  g_queue_init (&sink->taken);
   sink->cancellables = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->sink = sink;
 }
@@ -268,30 +320,38 @@ graphbit_completion_queue_get_fd (GraphbitCompletionQueue *self)
   return self->sink->fds[0];
 }
 
-/* The oldest waiting completion, marked taken, or NULL (the pipe then
- * drained). */
-static GraphbitCompletion *
+/* The oldest waiting completion, or NULL (the pipe then drained). All
+ * that wait are taken under one lock, and popped from without it: a
+ * worker pushing meanwhile does not wait for the loop, nor the loop for
+ * it, once per completion. */
+static GraphbitOutcome *
 sink_pop (GraphbitCompletionSink *self)
 {
-  GraphbitCompletion *completion;
-
-  g_mutex_lock (&self->lock);
-  completion = g_queue_pop_head (&self->completions);
-  if (completion != NULL)
-    completion->taken = TRUE;
-  if (completion == NULL && self->signalled)
+  if (self->taken.length == 0)
     {
-      char bytes[64];
+      g_mutex_lock (&self->lock);
+      self->taken = self->completions;
+      g_queue_init (&self->completions);
+      /* No text joins a taken completion any more. */
+      for (GList *l = self->taken.head; l != NULL; l = l->next)
+        ((GraphbitOutcome *) l->data)->taken = TRUE;
+      if (self->taken.length == 0)
+        {
+          char bytes[64];
 
-      gssize n;
+          gssize n;
 
-      do
-        n = read (self->fds[0], bytes, sizeof bytes);
-      while (n > 0 || (n < 0 && errno == EINTR));
-      self->signalled = FALSE;
+          /* Read even when not signalled: a push's byte is written after
+           * its unlock, so one may land after the pop that saw its
+           * completion. */
+          do
+            n = read (self->fds[0], bytes, sizeof bytes);
+          while (n > 0 || (n < 0 && errno == EINTR));
+          self->signalled = FALSE;
+        }
+      g_mutex_unlock (&self->lock);
     }
-  g_mutex_unlock (&self->lock);
-  return completion;
+  return g_queue_pop_head (&self->taken);
 }
 
 /**
@@ -306,9 +366,12 @@ sink_pop (GraphbitCompletionSink *self)
 GraphbitCompletion *
 graphbit_completion_queue_pop (GraphbitCompletionQueue *self)
 {
+  GraphbitOutcome *outcome;
+
   g_return_val_if_fail (GRAPHBIT_IS_COMPLETION_QUEUE (self), NULL);
 
-  return sink_pop (self->sink);
+  outcome = sink_pop (self->sink);
+  return outcome != NULL ? completion_new_from_outcome (outcome) : NULL;
 }
 
 /**
@@ -338,27 +401,33 @@ graphbit_completion_queue_pop_text (GraphbitCompletionQueue  *self,
                                     char                    **text,
                                     GraphbitCompletion      **completion)
 {
-  GraphbitCompletion *popped;
-  gboolean taken, text_alone;
+  GraphbitOutcome *outcome;
+  gboolean text_alone;
 
   g_return_val_if_fail (GRAPHBIT_IS_COMPLETION_QUEUE (self), FALSE);
 
-  popped = sink_pop (self->sink);
-  taken = popped != NULL;
+  outcome = sink_pop (self->sink);
   if (tag != NULL)
-    *tag = popped != NULL ? popped->tag : 0;
-  text_alone = popped != NULL && popped->text != NULL && popped->error == NULL && popped->result == NULL;
+    *tag = outcome != NULL ? outcome->tag : 0;
   if (text != NULL)
-    *text = text_alone ? g_steal_pointer (&popped->text) : NULL;
+    *text = NULL;
   if (completion != NULL)
-    *completion = text_alone ? NULL : g_steal_pointer (&popped);
-  g_clear_object (&popped);
-  return taken;
+    *completion = NULL;
+  if (outcome == NULL)
+    return FALSE;
+
+  text_alone = outcome->text != NULL && outcome->error == NULL && outcome->result == NULL;
+  if (text_alone && text != NULL)
+    *text = g_steal_pointer (&outcome->text);
+  if (!text_alone && completion != NULL)
+    *completion = completion_new_from_outcome (g_steal_pointer (&outcome));
+  g_clear_pointer (&outcome, graphbit_outcome_unref);
+  return TRUE;
 }
 
 /* Returns a new reference to the completion if @keep, else NULL. @last
  * says the call is over (its cancellable is forgotten). */
-static GraphbitCompletion *
+static GraphbitOutcome *
 push (GraphbitCompletionSink  *self,
       guint64                  tag,
       gpointer                 result,
@@ -368,14 +437,15 @@ push (GraphbitCompletionSink  *self,
       gboolean                 last)
 {
   GCancellable *forgotten = NULL;
+  gboolean wake;
 
-  GraphbitCompletion *completion = g_object_new (GRAPHBIT_TYPE_COMPLETION, NULL);
+  GraphbitOutcome *outcome = g_atomic_rc_box_new0 (GraphbitOutcome);
 
-  completion->tag = tag;
-  completion->result = result;
-  completion->text = text;
-  completion->text_len = completion->text_room = text != NULL ? strlen (text) : 0;
-  completion->error = error;
+  outcome->tag = tag;
+  outcome->result = result;
+  outcome->text = text;
+  outcome->text_len = outcome->text_room = text != NULL ? strlen (text) : 0;
+  outcome->error = error;
 
   g_mutex_lock (&self->lock);
   if (last)
@@ -385,24 +455,25 @@ push (GraphbitCompletionSink  *self,
       if (g_hash_table_steal_extended (self->cancellables, &tag, &key, (gpointer *) &forgotten))
         g_free (key);
     }
-  g_queue_push_tail (&self->completions, completion);
-  if (!self->signalled)
-    {
-      self->signalled = TRUE;
-      while (write (self->fds[1], "", 1) < 0 && errno == EINTR)
-        ;
-    }
+  g_queue_push_tail (&self->completions, outcome);
+  wake = !self->signalled;
+  self->signalled = TRUE;
   /* Before unlocking: once popped, the loop may drop it at once. */
   if (keep)
-    g_object_ref (completion);
+    graphbit_outcome_ref (outcome);
   g_mutex_unlock (&self->lock);
+  /* Written unlocked: the loop it wakes takes the lock at once, and
+   * would otherwise sleep on it while this thread is in write(). */
+  if (wake)
+    while (write (self->fds[1], "", 1) < 0 && errno == EINTR)
+      ;
   g_clear_object (&forgotten);
-  return keep ? completion : NULL;
+  return keep ? outcome : NULL;
 }
 
-GraphbitCompletion *
+GraphbitOutcome *
 graphbit_completion_sink_push_more_text  (GraphbitCompletionSink  *self,
-                                          GraphbitCompletion      *last,
+                                          GraphbitOutcome         *last,
                                           guint64                  tag,
                                           char                    *text)
 {
@@ -428,7 +499,7 @@ graphbit_completion_sink_push_more_text  (GraphbitCompletionSink  *self,
       if (appended)
         {
           g_free (text);
-          return g_object_ref (last);
+          return graphbit_outcome_ref (last);
         }
     }
   return push (self, tag, NULL, text, NULL, TRUE, FALSE);
