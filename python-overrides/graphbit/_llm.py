@@ -315,6 +315,15 @@ class LlmClient:
         self, prompt: str, max_tokens: Optional[int] = None, temperature: Optional[float] = None
     ) -> Awaitable[str]:
         """Like ``complete()``, as an awaitable."""
+        if max_tokens is None and temperature is None and type(prompt) is str and prompt[:1] > " ":
+            # Certainly valid (its first character is neither whitespace
+            # nor NUL), so nothing to check now: the C call makes the
+            # request on its worker and no request object lives here.
+            native = self._native
+            return _dispatch.call_queued(
+                lambda cancellable, queue, tag: native.complete_prompt_queued(prompt, cancellable, queue, tag),
+                _queued_text,
+            )
         return self._run_async(_prompt_request(prompt, max_tokens, temperature), full=False)
 
     # one prompt, response with metadata back

@@ -25,6 +25,7 @@ typedef struct
   GraphbitLlmClient *client;
   QueuedKind kind;
   GPtrArray *requests;           /* GraphbitLlmRequest*, referenced; none for a warm-up */
+  char *prompt;                  /* or the prompt of a request made on the worker */
   guint max_concurrency;
   GraphbitQueuedTarget target;
 } QueuedCall;
@@ -42,6 +43,7 @@ queued_call_free (QueuedCall *queued)
 {
   g_object_unref (queued->client);
   g_ptr_array_unref (queued->requests);
+  g_free (queued->prompt);
   graphbit_queued_target_clear (&queued->target);
   g_free (queued);
 }
@@ -88,6 +90,12 @@ start (gpointer data)
 {
   QueuedCall *queued = data;
 
+  /* Made here, so it is also freed here, in the thread running libsoup:
+   * not in a binding's thread (see GraphbitOutcome on GObjects freed
+   * there). */
+  if (queued->prompt != NULL)
+    g_ptr_array_add (queued->requests, graphbit_llm_request_new (queued->prompt));
+
   switch (queued->kind)
     {
     case QUEUED_COMPLETION:
@@ -112,6 +120,7 @@ call_queued (GraphbitLlmClient        *self,
              QueuedKind                kind,
              GraphbitLlmRequest      **requests,
              guint                     n_requests,
+             const char               *prompt,
              guint                     max_concurrency,
              GCancellable             *cancellable,
              GraphbitCompletionQueue  *queue,
@@ -124,6 +133,7 @@ call_queued (GraphbitLlmClient        *self,
   queued->requests = g_ptr_array_new_full (n_requests, unref_if_set);
   for (guint i = 0; i < n_requests; i++)
     g_ptr_array_add (queued->requests, requests[i] != NULL ? g_object_ref (requests[i]) : NULL);
+  queued->prompt = g_strdup (prompt);
   queued->max_concurrency = max_concurrency;
   graphbit_queued_target_init (&queued->target, queue, tag, cancellable);
   graphbit_completion_sink_start (queued->target.sink, tag, start, queued, (GDestroyNotify) queued_call_free);
@@ -142,7 +152,7 @@ complete_one_queued (GraphbitLlmClient       *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (GRAPHBIT_IS_COMPLETION_QUEUE (queue));
 
-  call_queued (self, kind, &request, 1, 0, cancellable, queue, tag);
+  call_queued (self, kind, &request, 1, NULL, 0, cancellable, queue, tag);
 }
 
 /**
@@ -195,6 +205,35 @@ graphbit_llm_client_complete_text_queued (GraphbitLlmClient       *self,
 }
 
 /**
+ * graphbit_llm_client_complete_prompt_queued:
+ * @self: a #GraphbitLlmClient
+ * @prompt: the prompt, sent as one user message with no options
+ * @cancellable: (nullable): a #GCancellable to abort the HTTP exchange
+ * @queue: where the outcome goes
+ * @tag: identifies the call in @queue
+ *
+ * Like [method@Graphbit.LlmClient.complete_text_queued] for a request of
+ * @prompt alone, made on the worker: a binding need not make (and free)
+ * a #GraphbitLlmRequest per call. A blank @prompt fails as the request's
+ * validation says ([method@Graphbit.LlmRequest.validate]), pushed to
+ * @queue like any error.
+ */
+void
+graphbit_llm_client_complete_prompt_queued (GraphbitLlmClient       *self,
+                                            const char              *prompt,
+                                            GCancellable            *cancellable,
+                                            GraphbitCompletionQueue *queue,
+                                            guint64                  tag)
+{
+  g_return_if_fail (GRAPHBIT_IS_LLM_CLIENT (self));
+  g_return_if_fail (prompt != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (GRAPHBIT_IS_COMPLETION_QUEUE (queue));
+
+  call_queued (self, QUEUED_TEXT, NULL, 0, prompt, 0, cancellable, queue, tag);
+}
+
+/**
  * graphbit_llm_client_complete_batch_queued:
  * @self: a #GraphbitLlmClient
  * @requests: (array length=n_requests): the requests
@@ -223,7 +262,7 @@ graphbit_llm_client_complete_batch_queued (GraphbitLlmClient        *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (GRAPHBIT_IS_COMPLETION_QUEUE (queue));
 
-  call_queued (self, QUEUED_BATCH, requests, n_requests, max_concurrency, cancellable, queue, tag);
+  call_queued (self, QUEUED_BATCH, requests, n_requests, NULL, max_concurrency, cancellable, queue, tag);
 }
 
 /**
@@ -248,5 +287,5 @@ graphbit_llm_client_warmup_queued (GraphbitLlmClient       *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (GRAPHBIT_IS_COMPLETION_QUEUE (queue));
 
-  call_queued (self, QUEUED_WARMUP, NULL, 0, 0, cancellable, queue, tag);
+  call_queued (self, QUEUED_WARMUP, NULL, 0, NULL, 0, cancellable, queue, tag);
 }

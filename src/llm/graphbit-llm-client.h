@@ -131,6 +131,12 @@ void                 graphbit_llm_client_complete_text_queued (GraphbitLlmClient
                                                                GCancellable            *cancellable,
                                                                GraphbitCompletionQueue *queue,
                                                                guint64                  tag);
+GRAPHBIT_AVAILABLE_IN_ALL
+void                 graphbit_llm_client_complete_prompt_queued (GraphbitLlmClient       *self,
+                                                                 const char              *prompt,
+                                                                 GCancellable            *cancellable,
+                                                                 GraphbitCompletionQueue *queue,
+                                                                 guint64                  tag);
 
 GRAPHBIT_AVAILABLE_IN_ALL
 void                 graphbit_llm_client_complete_batch_async  (GraphbitLlmClient   *self,

@@ -1020,7 +1020,7 @@ test_completion_queue (void)
   g_autoptr(GraphbitLlmRequest) slow = graphbit_llm_request_new ("queued wait mock:delay_ms=30000");
   g_autoptr(GraphbitLlmRequest) failing = graphbit_llm_request_new ("queued mock:status=503");
   g_autoptr(GraphbitLlmRequest) empty = graphbit_llm_request_new ("");
-  gboolean seen[9] = { FALSE };
+  gboolean seen[11] = { FALSE };
   guint outcomes = 0;
   gint64 requests = mock_server_stat (mock, "requests");
   guint64 tag = 1;
@@ -1049,12 +1049,16 @@ test_completion_queue (void)
   graphbit_llm_client_complete_queued (client, slow, cancellable, queue, 107);
   /* Started without a cancellable: cancelled by its tag. */
   graphbit_llm_client_complete_text_queued (client, slow, NULL, queue, 108);
-  wait_for_mock_requests (requests + 8);
+  /* A prompt alone, its request made on the worker; a blank one fails
+   * there, as the request's validation says. */
+  graphbit_llm_client_complete_prompt_queued (client, "queued 9", NULL, queue, 109);
+  graphbit_llm_client_complete_prompt_queued (client, " \t", NULL, queue, 110);
+  wait_for_mock_requests (requests + 9);
   g_cancellable_cancel (cancellable);
   graphbit_completion_queue_cancel (queue, 108);
   graphbit_completion_queue_cancel (queue, 999);   /* no such call: nothing */
 
-  while (outcomes < 9 && wait_readable (graphbit_completion_queue_get_fd (queue)))
+  while (outcomes < 11 && wait_readable (graphbit_completion_queue_get_fd (queue)))
     while (graphbit_completion_queue_pop_text (queue, &tag, &text, &completion))
       {
         g_autofree char *expected = g_strdup_printf ("Mock reply to: queued %u", (guint) (tag - 100));
@@ -1062,11 +1066,11 @@ test_completion_queue (void)
         g_autoptr(GObject) result = NULL;
 
         g_assert_cmpuint (tag, >=, 100);
-        g_assert_cmpuint (tag, <, 109);
+        g_assert_cmpuint (tag, <, 111);
         g_assert_false (seen[tag - 100]);
         seen[tag - 100] = TRUE;
         outcomes++;
-        if (tag == 103 || tag == 104)
+        if (tag == 103 || tag == 104 || tag == 109)
           {
             /* Text alone: no completion to wrap. */
             g_assert_null (completion);
@@ -1085,14 +1089,14 @@ test_completion_queue (void)
           }
         else if (tag == 105)
           g_assert_error (outcome_error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_PROVIDER);
-        else if (tag == 106)
+        else if (tag == 106 || tag == 110)
           g_assert_error (outcome_error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_VALIDATION);
         else
           g_assert_error (outcome_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
         g_assert_null (graphbit_completion_get_text (completion));
         g_clear_object (&completion);
       }
-  g_assert_cmpuint (outcomes, ==, 9);
+  g_assert_cmpuint (outcomes, ==, 11);
   /* Emptied: the fd is no longer readable. */
   {
     GPollFD poll_fd = { graphbit_completion_queue_get_fd (queue), G_IO_IN, 0 };

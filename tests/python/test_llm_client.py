@@ -55,11 +55,31 @@ def test_many_concurrent_async_calls(client):
     assert asyncio.run(main()) == [f"Mock reply to: n{i}" for i in range(32)]
 
 
+def test_async_prompts_with_or_without_options_are_sent_unchanged(client):
+    # A plain prompt goes without a request object (its request is made
+    # in C); leading blanks or options take the checked way.
+    async def main():
+        return [
+            await client.complete_async("plain"),
+            await client.complete_async(" padded"),
+            await client.complete_async("\u00a0nbsp"),
+            await client.complete_async("plain", max_tokens=5),
+        ]
+
+    assert asyncio.run(main()) == [
+        "Mock reply to: plain",
+        "Mock reply to:  padded",
+        "Mock reply to: \u00a0nbsp",
+        "Mock reply to: plain",
+    ]
+
+
 @pytest.mark.parametrize(
     "kwargs, field",
     [
         ({"prompt": ""}, "prompt"),
         ({"prompt": "   "}, "prompt"),
+        ({"prompt": "\n\t "}, "prompt"),
         ({"prompt": "x", "max_tokens": 0}, "max_tokens"),
         ({"prompt": "x", "max_tokens": 100001}, "max_tokens"),
         ({"prompt": "x", "max_tokens": 2**40}, "max_tokens"),
