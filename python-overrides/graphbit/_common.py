@@ -10,13 +10,40 @@ field; nothing is changed when one is wrong.
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
-from ._errors import call
+from ._errors import ValidationError, call
 
-__all__ = ["EndpointConfig", "configure", "count", "seconds"]
+__all__ = ["EndpointConfig", "c_text", "c_texts", "configure", "count", "seconds"]
 
 _INT32_MAX = 2**31 - 1
+
+# Fields whose value an error must never show.
+_SECRET_FIELDS = frozenset({"api_key"})
+
+
+def c_text(field: str, value: str, operation: str) -> str:
+    """``value``, refused if it holds a NUL character.
+
+    C strings end at the first NUL, so PyGObject would pass only the text
+    before it, silently: a prompt or a key would be cut short.
+    """
+    index = value.find("\0")
+    if index >= 0:
+        raise ValidationError(
+            f"{field} contains a NUL character (at index {index}), where C would cut it short: remove it",
+            field=field,
+            value=None if field in _SECRET_FIELDS else value[:index],
+            operation=operation,
+        )
+    return value
+
+
+def c_texts(operation: str, **fields: Optional[str]) -> None:
+    """``c_text()`` for each of ``fields`` that is a str (others are C's to check)."""
+    for field, value in fields.items():
+        if isinstance(value, str):
+            c_text(field, value, operation)
 
 
 class EndpointConfig:

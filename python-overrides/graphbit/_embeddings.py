@@ -40,6 +40,7 @@ class EmbeddingConfig(_common.EndpointConfig):
         Defaults: key from ``OPENAI_API_KEY``, model ``text-embedding-3-small``,
         base URL from ``OPENAI_BASE_URL`` else ``https://api.openai.com/v1``.
         """
+        _common.c_texts("EmbeddingConfig.openai", api_key=api_key, model=model, base_url=base_url)
         return EmbeddingConfig(call(Graphbit.EmbeddingConfig.openai, api_key, model, base_url))
 
     @staticmethod
@@ -55,6 +56,7 @@ class EmbeddingConfig(_common.EndpointConfig):
         ``HF_BASE_URL`` else ``https://router.huggingface.co/hf-inference``.
         Token-level models work too: their token vectors are mean-pooled.
         """
+        _common.c_texts("EmbeddingConfig.huggingface", api_key=api_key, model=model, base_url=base_url)
         return EmbeddingConfig(call(Graphbit.EmbeddingConfig.huggingface, api_key, model, base_url))
 
     @staticmethod
@@ -64,6 +66,7 @@ class EmbeddingConfig(_common.EndpointConfig):
         Defaults: model ``nomic-embed-text``, base URL from ``OLLAMA_HOST``
         else ``http://localhost:11434``.
         """
+        _common.c_texts("EmbeddingConfig.ollama", model=model, base_url=base_url)
         return EmbeddingConfig(call(Graphbit.EmbeddingConfig.ollama, model, base_url))
 
 
@@ -82,6 +85,7 @@ def _vectors(embeddings: Any) -> List[List[float]]:
 def _check_text(field: str, text: Any, operation: str) -> str:
     if not isinstance(text, str):
         raise TypeError(f"{field} must be a str, not {type(text).__name__}")
+    _common.c_text(field, text, operation)
     if not text:
         raise ValidationError(
             f"{field} is empty: providers cannot embed an empty text",
@@ -99,6 +103,7 @@ def _check_texts(texts: Any) -> List[str]:
     for index, text in enumerate(texts):
         if not isinstance(text, str):
             raise TypeError(f"texts[{index}] must be a str, not {type(text).__name__}")
+        _common.c_text(f"texts[{index}]", text, "embed_batch")
     call(Graphbit.EmbeddingClient.validate_texts, texts)
     return texts
 

@@ -37,6 +37,7 @@ class LlmConfig(_common.EndpointConfig):
         Defaults: key from ``OPENAI_API_KEY``, model ``gpt-4o-mini``, base URL
         from ``OPENAI_BASE_URL`` else ``https://api.openai.com/v1``.
         """
+        _common.c_texts("LlmConfig.openai", api_key=api_key, model=model, base_url=base_url)
         return LlmConfig(call(Graphbit.LlmConfig.openai, api_key, model, base_url))
 
     @staticmethod
@@ -51,6 +52,7 @@ class LlmConfig(_common.EndpointConfig):
         ``claude-3-5-sonnet-20241022``, base URL from ``ANTHROPIC_BASE_URL``
         else ``https://api.anthropic.com``.
         """
+        _common.c_texts("LlmConfig.anthropic", api_key=api_key, model=model, base_url=base_url)
         return LlmConfig(call(Graphbit.LlmConfig.anthropic, api_key, model, base_url))
 
     @staticmethod
@@ -60,6 +62,7 @@ class LlmConfig(_common.EndpointConfig):
         Defaults: model ``llama3.2``, base URL from ``OLLAMA_HOST`` else
         ``http://localhost:11434``.
         """
+        _common.c_texts("LlmConfig.ollama", model=model, base_url=base_url)
         return LlmConfig(call(Graphbit.LlmConfig.ollama, model, base_url))
 
 
@@ -107,7 +110,7 @@ class LlmResponse:
 def _check_prompt(prompt: Any) -> str:
     if not isinstance(prompt, str):
         raise TypeError(f"prompt must be a str, not {type(prompt).__name__}")
-    return prompt
+    return _common.c_text("prompt", prompt, "complete")
 
 
 def _apply_options(request: Any, max_tokens: Any, temperature: Any) -> Any:
@@ -165,6 +168,7 @@ def _chat_request(messages: Any, max_tokens: Any, temperature: Any) -> Any:
             raise TypeError(f"messages[{index}] must be a (role, content) tuple or a {{'role', 'content'}} dict")
         if not isinstance(role, str) or not isinstance(content, str):
             raise TypeError(f"messages[{index}]: role and content must be strings")
+        _common.c_texts("chat", **{f"messages[{index}].role": role, f"messages[{index}].content": content})
         call(request.add_message_named, role, content)
     _apply_options(request, max_tokens, temperature)
     call(request.validate)
@@ -315,10 +319,11 @@ class LlmClient:
         self, prompt: str, max_tokens: Optional[int] = None, temperature: Optional[float] = None
     ) -> Awaitable[str]:
         """Like ``complete()``, as an awaitable."""
-        if max_tokens is None and temperature is None and type(prompt) is str and prompt[:1] > " ":
+        if max_tokens is None and temperature is None and type(prompt) is str and prompt[:1] > " " and "\0" not in prompt:
             # Certainly valid (its first character is neither whitespace
-            # nor NUL), so nothing to check now: the C call makes the
-            # request on its worker and no request object lives here.
+            # nor NUL, and it holds no NUL), so nothing to check now: the
+            # C call makes the request on its worker and no request object
+            # lives here.
             native = self._native
             return _dispatch.call_queued(
                 lambda cancellable, queue, tag: native.complete_prompt_queued(prompt, cancellable, queue, tag),

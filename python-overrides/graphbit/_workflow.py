@@ -7,7 +7,7 @@ from typing import Any, Awaitable, Dict, List, Mapping, Optional, Tuple
 
 from . import _dispatch
 from ._errors import ValidationError, call
-from ._common import count as _count, seconds as _seconds
+from ._common import c_text, count as _count, seconds as _seconds
 from ._llm import LlmConfig
 from ._native import Graphbit
 
@@ -17,13 +17,13 @@ __all__ = ["Node", "Workflow", "Executor", "WorkflowResult"]
 def _optional_str(name: str, value: Any) -> Optional[str]:
     if value is not None and not isinstance(value, str):
         raise TypeError(f"{name} must be a str or None, not {type(value).__name__}")
-    return value
+    return value if value is None else c_text(name, value, "workflow")
 
 
 def _str(name: str, value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, not {type(value).__name__}")
-    return value
+    return c_text(name, value, "workflow")
 
 
 class Node:
@@ -304,7 +304,8 @@ def _inputs(inputs: Optional[Mapping[str, Any]]) -> Optional[Dict[str, str]]:
     for key, value in inputs.items():
         if not isinstance(key, str):
             raise TypeError(f"inputs keys must be str, not {type(key).__name__}")
-        converted[key] = value if isinstance(value, str) else json.dumps(value)
+        text = value if isinstance(value, str) else json.dumps(value)
+        converted[c_text("inputs key", key, "execute")] = c_text(f"inputs[{key!r}]", text, "execute")
     return converted
 
 
