@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "graphbit-llm-client-private.h"
+#include "graphbit-llm-response-private.h"
 #include "runtime/graphbit-completion-queue-private.h"
 
 typedef enum {
@@ -75,7 +76,7 @@ on_done (GObject      *source,
   if (queued->kind == QUEUED_TEXT)
     {
       graphbit_completion_sink_push_text (queued->target.sink, queued->target.tag,
-                                          outcome != NULL ? g_strdup (graphbit_llm_response_get_content (outcome)) : NULL,
+                                          outcome != NULL ? graphbit_llm_response_steal_content (outcome) : NULL,
                                           error);
       g_clear_object (&outcome);
     }
