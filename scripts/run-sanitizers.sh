@@ -43,7 +43,10 @@ echo "== Python tests, ASan + UBSan library"
   export ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:abort_on_error=1"
   # mypy's compiled modules do not load under the preloaded runtime: the
   # typing tests run in the normal suite.
-  /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/python -k "not typing"
+  # Bounded: a hang fails the run (after a traceback of every thread from
+  # faulthandler) instead of holding CI until its own limit.
+  timeout -k 10 1200 /usr/bin/python3 -m pytest -q -p no:cacheprovider -o faulthandler_timeout=180 \
+    tests/python -k "not typing"
 )
 
 echo "== C tests, valgrind memcheck"

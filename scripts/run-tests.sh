@@ -13,9 +13,20 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh -Ddocs=true
 meson test -C _build --print-errorlogs
-scripts/check-install.sh
+# Each stage is bounded (meson test bounds each test): a hang fails here,
+# named, instead of running into CI's own limit.
+bounded () {
+  limit=$1
+  shift
+  timeout -k 30 "$limit" "$@" || {
+    status=$?
+    [ "$status" -ne 124 ] || echo "$* did not finish within $limit s" >&2
+    exit "$status"
+  }
+}
+bounded 600 scripts/check-install.sh
 if [ -z "${GRAPHBIT_SKIP_SANITIZERS:-}" ]; then
-  scripts/run-sanitizers.sh
+  bounded 2400 scripts/run-sanitizers.sh
 fi
 if [ -z "${GRAPHBIT_SKIP_FUZZERS:-}" ]; then
   scripts/run-fuzzers.sh
