@@ -63,6 +63,12 @@ void     graphbit_blocking_watch_set_interrupt_fd      (int           fd);
 void     graphbit_blocking_watch_add_interruptible     (GCancellable *cancellable);
 void     graphbit_blocking_watch_remove_interruptible  (GCancellable *cancellable);
 
+/* Around fork(): the watch's lock is held from before to after it, so the
+ * watch thread is not cancelling (GObject signals, GLib's global locks)
+ * while the process is copied. */
+void     graphbit_blocking_watch_hold_for_fork    (void);
+void     graphbit_blocking_watch_release_after_fork (void);
+
 /* In a forked child: the watch thread and every registered exchange
  * belong to the parent. */
 void     graphbit_blocking_watch_forget_in_child (void);

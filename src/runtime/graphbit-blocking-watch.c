@@ -338,6 +338,18 @@ graphbit_blocking_watch_remove_interruptible (GCancellable *cancellable)
   g_mutex_unlock (&watch.mutex);
 }
 
+void
+graphbit_blocking_watch_hold_for_fork (void)
+{
+  g_mutex_lock (&watch.mutex);
+}
+
+void
+graphbit_blocking_watch_release_after_fork (void)
+{
+  g_mutex_unlock (&watch.mutex);
+}
+
 /* The watch thread, its pipe and the registered exchanges are the
  * parent's: the pipe is shared with it, so it is closed here, and the
  * thread is left referenced (it cannot be joined). */

@@ -20,6 +20,7 @@
 #include "graphbit-runtime-private.h"
 #include "graphbit-blocking-pool-private.h"
 #include "graphbit-blocking-watch-private.h"
+#include "graphbit-fork-guard-private.h"
 #include "graphbit-session-pool-private.h"
 #include "graphbit-sync-private.h"
 #include "graphbit-system-probe-private.h"
@@ -183,14 +184,48 @@ graphbit_configure_runtime (guint    worker_threads,
   return TRUE;
 }
 
+/* The parent's workers and pool cannot be freed in a forked child (their
+ * threads and locks are not in it); they stay referenced, not leaked. */
+static gpointer volatile abandoned_in_child[4];
+
+/* Set by prepare_fork() for the two handlers after fork(). */
+static GraphbitForkGuard *fork_guard;
+
+/* Before fork(), in the forking thread: no graphbit thread may hold a
+ * lock the child needs (see graphbit-fork-guard.c). The workers park
+ * first, unlocked, as they may need the runtime's mutex to get there;
+ * then the runtime's and the watch's mutexes are held across fork(). */
+static void
+prepare_fork (void)
+{
+  g_autoptr(GPtrArray) workers = NULL;
+
+  g_mutex_lock (&runtime.mutex);
+  if (runtime.state == RUNTIME_RUNNING)
+    {
+      workers = g_ptr_array_new_full (runtime.workers->len, (GDestroyNotify) graphbit_worker_unref);
+      for (guint i = 0; i < runtime.workers->len; i++)
+        g_ptr_array_add (workers, graphbit_worker_ref (g_ptr_array_index (runtime.workers, i)));
+    }
+  g_mutex_unlock (&runtime.mutex);
+
+  fork_guard = graphbit_fork_guard_hold (workers);
+  g_mutex_lock (&runtime.mutex);
+  graphbit_blocking_watch_hold_for_fork ();
+}
+
+static void
+resume_after_fork_in_parent (void)
+{
+  graphbit_blocking_watch_release_after_fork ();
+  g_mutex_unlock (&runtime.mutex);
+  graphbit_fork_guard_release (g_steal_pointer (&fork_guard));
+}
+
 /* After fork() only the forking thread exists in the child: the workers
  * are gone. Forget them (their memory is lost, once) and let the next use
  * start a fresh runtime, instead of handing work to threads that are not
- * there. The mutex is re-initialised: another thread may have held it. */
-/* The parent's workers and pool cannot be freed in a forked child (their
- * threads and locks are not in it); they stay referenced, not leaked. */
-static gpointer volatile abandoned_in_child[3];
-
+ * there. The mutex is re-initialised: prepare_fork() held it. */
 static void
 forget_runtime_in_child (void)
 {
@@ -198,6 +233,7 @@ forget_runtime_in_child (void)
   abandoned_in_child[0] = runtime.workers;
   abandoned_in_child[1] = runtime.pool;
   abandoned_in_child[2] = runtime.attached;
+  abandoned_in_child[3] = g_steal_pointer (&fork_guard);
   g_mutex_init (&runtime.mutex);
   g_cond_init (&runtime.state_changed);
   runtime.state = RUNTIME_STOPPED;
@@ -221,11 +257,13 @@ start_locked (GError **error)
 
   if (g_once_init_enter (&fork_handler_registered))
     {
-      pthread_atfork (NULL, NULL, forget_runtime_in_child);
+      pthread_atfork (prepare_fork, resume_after_fork_in_parent, forget_runtime_in_child);
       /* GIO loads its proxy resolver module on first use, under a global
-       * lock: done here once, before the workers exist, not by the first
-       * connection of every worker at once. (The TLS backend, which only
-       * https needs and which costs 2 MB, stays lazy.) */
+       * lock (GSocketClient does so even when a session has a resolver of
+       * its own, see graphbit-proxy.c): done here once, before the workers
+       * exist, not by the first connection of every worker at once. (The
+       * TLS backend, which only https needs and which costs 2 MB, stays
+       * lazy.) */
       g_proxy_resolver_get_default ();
       g_once_init_leave (&fork_handler_registered, 1);
     }

@@ -7,6 +7,7 @@
 
 #include "graphbit-session-pool-private.h"
 #include "graphbit-blocking-watch-private.h"
+#include "graphbit-proxy-private.h"
 
 /* Requests one session carries at once, each on a connection of its own.
  * Kept small: to pick a connection for a message, libsoup 3.2 checks the
@@ -33,43 +34,6 @@ struct _GraphbitSessionPool
   GMainContext *blocking_context;   /* the blocking session's; never iterated */
 };
 
-/* The first of @names set in the environment (not empty), or NULL. */
-static const char *
-first_env (const char * const *names)
-{
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      const char *value = g_getenv (names[i]);
-
-      if (value != NULL && *value != '\0')
-        return value;
-    }
-  return NULL;
-}
-
-/* A forked child of a process that ran graphbit cannot use GIO's default
- * proxy resolver (libproxy): it runs its lookups on GTask's shared thread
- * pool, which the parent's threads filled and the child does not have,
- * so every connection waited for the attempt's timeout. There, proxies
- * come from the usual environment variables instead. */
-static GProxyResolver *
-environment_proxy_resolver (void)
-{
-  static const char * const all[] = { "all_proxy", "ALL_PROXY", NULL };
-  static const char * const http[] = { "http_proxy", "HTTP_PROXY", NULL };
-  static const char * const https[] = { "https_proxy", "HTTPS_PROXY", NULL };
-  static const char * const no_proxy[] = { "no_proxy", "NO_PROXY", NULL };
-  const char *ignored = first_env (no_proxy);
-  g_auto(GStrv) ignore_hosts = ignored != NULL ? g_strsplit (ignored, ",", -1) : NULL;
-  GProxyResolver *resolver = g_simple_proxy_resolver_new (first_env (all), ignore_hosts);
-
-  if (first_env (http) != NULL)
-    g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver), "http", first_env (http));
-  if (first_env (https) != NULL)
-    g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver), "https", first_env (https));
-  return resolver;
-}
-
 static SoupSession *
 session_new (guint connections)
 {
@@ -82,12 +46,10 @@ session_new (guint connections)
                                                         "user-agent", "graphbit/" PACKAGE_VERSION " ",
                                                         NULL);
 
-  if (graphbit_blocking_watch_in_forked_child ())
-    {
-      g_autoptr(GProxyResolver) resolver = environment_proxy_resolver ();
+  g_autoptr(GProxyResolver) resolver = graphbit_proxy_resolver_new (graphbit_blocking_watch_in_forked_child ());
 
-      soup_session_set_proxy_resolver (session, resolver);
-    }
+  if (resolver != NULL)
+    soup_session_set_proxy_resolver (session, resolver);
   return session;
 }
 

@@ -1,0 +1,113 @@
+/* graphbit-proxy.c - which proxy graphbit's HTTP sessions use
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Proxies come from the environment, as for curl, Python's requests and
+ * httpx, the providers' SDKs and upstream GraphBit: http_proxy,
+ * https_proxy, all_proxy and no_proxy, lower case first. libsoup's
+ * default, GIO's system resolver (libproxy, or GNOME's settings), is used
+ * only when GRAPHBIT_PROXY_RESOLVER=system asks for it, because:
+ *
+ *  - it looks up every new connection's proxy on GTask's shared thread
+ *    pool; a process forked while such a lookup runs copies the GLib lock
+ *    that thread holds, and the child waits for it forever (one fork in
+ *    ~300 did so in tests/c's fork test);
+ *  - in a forked child that pool has no threads, and every connection
+ *    waited for its attempt timeout;
+ *  - the settings it reads (GNOME's, PAC files) are rarely a server-side
+ *    program's.
+ *
+ * (GIO still loads its default resolver once, when GSocketClient makes its
+ * first proxy enumerator; the lookups are what go through ours.)
+ *
+ * Read when a session is made, so a change to the variables applies to
+ * sessions made after it.
+ */
+
+#include "config.h"
+
+#include "graphbit-proxy-private.h"
+
+/* The first of @names set in the environment (not empty), or NULL. */
+static const char *
+first_env (const char * const *names)
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      const char *value = g_getenv (names[i]);
+
+      if (value != NULL && *value != '\0')
+        return value;
+    }
+  return NULL;
+}
+
+gboolean
+graphbit_proxy_uses_system_settings (void)
+{
+  static gsize checked = 0;
+  static gboolean system = FALSE;
+
+  if (g_once_init_enter (&checked))
+    {
+      const char *choice = g_getenv ("GRAPHBIT_PROXY_RESOLVER");
+
+      if (g_strcmp0 (choice, "system") == 0)
+        system = TRUE;
+      else if (choice != NULL && *choice != '\0' && g_strcmp0 (choice, "environment") != 0)
+        g_warning ("graphbit: GRAPHBIT_PROXY_RESOLVER is '%s', which is not 'environment' or 'system'; "
+                   "using 'environment' (proxies from http_proxy, https_proxy, all_proxy, no_proxy)", choice);
+      g_once_init_leave (&checked, 1);
+    }
+  return system;
+}
+
+/* no_proxy as curl reads it: comma-separated, blanks around entries
+ * ignored, "*" alone for every host (sets @everything). GSimpleProxyResolver
+ * already matches a name's subdomains and IP ranges. */
+static GStrv
+ignore_hosts_from (const char *no_proxy,
+                   gboolean   *everything)
+{
+  g_auto(GStrv) entries = g_strsplit (no_proxy, ",", -1);
+  g_autoptr(GStrvBuilder) hosts = g_strv_builder_new ();
+
+  *everything = FALSE;
+  for (guint i = 0; entries[i] != NULL; i++)
+    {
+      const char *entry = g_strstrip (entries[i]);
+
+      if (g_str_equal (entry, "*"))
+        *everything = TRUE;
+      else if (*entry != '\0')
+        g_strv_builder_add (hosts, entry);
+    }
+  return g_strv_builder_end (hosts);
+}
+
+GProxyResolver *
+graphbit_proxy_resolver_new (gboolean in_forked_child)
+{
+  static const char * const all[] = { "all_proxy", "ALL_PROXY", NULL };
+  static const char * const http[] = { "http_proxy", "HTTP_PROXY", NULL };
+  static const char * const https[] = { "https_proxy", "HTTPS_PROXY", NULL };
+  static const char * const no_proxy[] = { "no_proxy", "NO_PROXY", NULL };
+  const char *ignored = first_env (no_proxy);
+  g_auto(GStrv) ignore_hosts = NULL;
+  gboolean everything = FALSE;
+  GProxyResolver *resolver;
+
+  if (graphbit_proxy_uses_system_settings () && !in_forked_child)
+    return NULL;
+  if (ignored != NULL)
+    ignore_hosts = ignore_hosts_from (ignored, &everything);
+  if (everything)
+    return g_simple_proxy_resolver_new (NULL, NULL);
+
+  resolver = g_simple_proxy_resolver_new (first_env (all), ignore_hosts);
+  if (first_env (http) != NULL)
+    g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver), "http", first_env (http));
+  if (first_env (https) != NULL)
+    g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver), "https", first_env (https));
+  return resolver;
+}
