@@ -344,9 +344,10 @@ call_attempt (GraphbitCall *call)
 
   if (call->deadline != 0)
     {
-      gint64 left_ms = (call->deadline - now) / 1000;
+      gint64 left_us = call->deadline - now;
+      gint64 left_ms;
 
-      if (left_ms <= 0)
+      if (left_us <= 0)
         {
           /* Still loading when time ran out: that answer says more (and
            * carries the provider's estimate) than "deadline passed". */
@@ -354,7 +355,11 @@ call_attempt (GraphbitCall *call)
                                                           : deadline_error (call), 0, 0);
           return;
         }
-      timeout_ms = timeout_ms == 0 ? (guint) left_ms : MIN (timeout_ms, (guint) left_ms);
+      /* Rounded up: the last attempt then ends at the deadline, not up
+       * to 1 ms before it, when the call would report its deadline passed
+       * while it had not. */
+      left_ms = (left_us + 999) / 1000;
+      timeout_ms = timeout_ms == 0 ? (guint) MIN (left_ms, G_MAXUINT) : (guint) MIN ((gint64) timeout_ms, left_ms);
     }
 
   if (!graphbit_circuit_breaker_allow (breaker, now, &retry_in))

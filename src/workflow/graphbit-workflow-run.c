@@ -767,7 +767,8 @@ run_begin (GraphbitWorker *worker,
   run->cancel_watch = graphbit_cancel_watch_new (run->cancellable, context, on_run_cancelled, run);
   if (run->settings.timeout_us > 0)
     {
-      run->deadline_source = g_timeout_source_new ((guint) MIN (run->settings.timeout_us / 1000, G_MAXUINT));
+      /* Rounded up: a run is never timed out before its timeout. */
+      run->deadline_source = g_timeout_source_new ((guint) MIN ((run->settings.timeout_us + 999) / 1000, G_MAXUINT));
       g_source_set_callback (run->deadline_source, on_deadline, run, NULL);
       g_source_set_static_name (run->deadline_source, "[graphbit] workflow deadline");
       g_source_attach (run->deadline_source, context);

@@ -90,6 +90,7 @@ test_hang_timeout_and_deadline (void)
   g_autofree char *forever_prompt = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
+  gint64 started;
 
   g_assert_true (graphbit_llm_client_set_timeouts (client, 0.2, 0, NULL));
   text = graphbit_llm_client_complete (client, request, NULL, &error);
@@ -98,8 +99,13 @@ test_hang_timeout_and_deadline (void)
 
   forever = unique_request ("mock:fault=hang", &forever_prompt);
   g_assert_true (graphbit_llm_client_set_timeouts (client, 0.1, 0.35, NULL));
+  started = g_get_monotonic_time ();
   g_assert_null (graphbit_llm_client_complete (client, forever, NULL, &error));
   g_assert_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_TIMEOUT);
+  /* Never before the deadline (a truncated millisecond once ended the
+   * last attempt up to 1 ms early), and not 0.1 s per retry after it. */
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 350000);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 3 * G_USEC_PER_SEC);
 }
 
 static void
