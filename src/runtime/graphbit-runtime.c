@@ -188,8 +188,9 @@ graphbit_configure_runtime (guint    worker_threads,
  * threads and locks are not in it); they stay referenced, not leaked. */
 static gpointer volatile abandoned_in_child[4];
 
-/* Set by prepare_fork() for the two handlers after fork(). */
-static GraphbitForkGuard *fork_guard;
+/* Set by prepare_fork() for the two handlers after fork(), which run in
+ * the same thread: per thread, as two threads may fork at once. */
+static __thread GraphbitForkGuard *fork_guard;
 
 /* Before fork(), in the forking thread: no graphbit thread may hold a
  * lock the child needs (see graphbit-fork-guard.c). The workers park

@@ -1160,19 +1160,73 @@ test_blocking_calls_after_fork (void)
   g_assert_cmpstr (text, ==, "Mock reply to: before fork");
 }
 
+/* Forks; the child makes a blocking call of its own under a 20 s alarm,
+ * so a child that waits for a lock fails here instead of hanging. */
+static gpointer
+fork_and_check_child (gpointer data)
+{
+  GraphbitLlmClient *client = data;
+  int status = 0;
+  pid_t pid = fork ();
+
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new ("in the child");
+      g_autofree char *answer = NULL;
+
+      alarm (20);
+      answer = graphbit_llm_client_complete (client, request, NULL, NULL);
+      _exit (g_strcmp0 (answer, "Mock reply to: in the child") == 0 ? 0 : 2);
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  if (WIFSIGNALED (status))
+    g_error ("the child was killed by signal %d (%s)", WTERMSIG (status),
+             WTERMSIG (status) == SIGALRM ? "it hung" : g_strsignal (WTERMSIG (status)));
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  return NULL;
+}
+
+/* Waits (bounded) for @count text outcomes of "busy" calls. */
+static void
+drain_busy_outcomes (GraphbitCompletionQueue *queue,
+                     guint                    count)
+{
+  guint outcomes = 0;
+
+  while (outcomes < count && wait_readable (graphbit_completion_queue_get_fd (queue)))
+    {
+      guint64 tag = 0;
+      g_autofree char *text = NULL;
+      GraphbitCompletion *completion = NULL;
+
+      while (graphbit_completion_queue_pop_text (queue, &tag, &text, &completion))
+        {
+          g_assert_null (completion);
+          g_assert_cmpstr (text, ==, "Mock reply to: busy");
+          g_clear_pointer (&text, g_free);
+          outcomes++;
+        }
+    }
+  g_assert_cmpuint (outcomes, ==, count);
+}
+
 /* A child forked while the workers are busy (they complete and free
  * exchanges, which takes GLib's global locks) makes calls of its own: the
  * runtime parks its workers while fork() copies the process, so no lock
  * is copied held. Before that, about one child in ten waited forever for
- * the lock a vanished worker held. The child's alarm turns such a wait
- * into a failure here instead of a hang. */
+ * the lock a vanished worker held. With @data, two threads fork at once
+ * each round: each fork's workers are let go by that fork (the parent's
+ * calls all complete). */
 static void
-test_fork_while_workers_are_busy (void)
+test_fork_while_workers_are_busy (gconstpointer data)
 {
+  gboolean two_threads = GPOINTER_TO_INT (data);
   g_autoptr(GraphbitLlmClient) client = new_client ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GraphbitCompletionQueue) queue = graphbit_completion_queue_new (&error);
-  const guint rounds = 25, per_round = 12;
+  const guint rounds = two_threads ? 10 : 25, per_round = 12;
 
   g_assert_no_error (error);
   if (g_getenv ("GRAPHBIT_UNDER_VALGRIND") != NULL)
@@ -1182,45 +1236,16 @@ test_fork_while_workers_are_busy (void)
     }
   for (guint round = 0; round < rounds; round++)
     {
-      guint outcomes = 0;
-      int status = 0;
-      pid_t pid;
+      GThread *other = NULL;
 
       for (guint i = 0; i < per_round; i++)
         graphbit_llm_client_complete_prompt_queued (client, "busy", NULL, queue, i + 1);
-      pid = fork ();
-      g_assert_cmpint (pid, >=, 0);
-      if (pid == 0)
-        {
-          g_autoptr(GraphbitLlmRequest) request = graphbit_llm_request_new ("in the child");
-          g_autofree char *answer = NULL;
-
-          alarm (20);
-          answer = graphbit_llm_client_complete (client, request, NULL, NULL);
-          _exit (g_strcmp0 (answer, "Mock reply to: in the child") == 0 ? 0 : 2);
-        }
-      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-      if (WIFSIGNALED (status))
-        g_error ("round %u: the child was killed by signal %d (%s)", round, WTERMSIG (status),
-                 WTERMSIG (status) == SIGALRM ? "it hung" : g_strsignal (WTERMSIG (status)));
-      g_assert_true (WIFEXITED (status));
-      g_assert_cmpint (WEXITSTATUS (status), ==, 0);
-
-      while (outcomes < per_round && wait_readable (graphbit_completion_queue_get_fd (queue)))
-        {
-          guint64 tag = 0;
-          g_autofree char *text = NULL;
-          GraphbitCompletion *completion = NULL;
-
-          while (graphbit_completion_queue_pop_text (queue, &tag, &text, &completion))
-            {
-              g_assert_null (completion);
-              g_assert_cmpstr (text, ==, "Mock reply to: busy");
-              g_clear_pointer (&text, g_free);
-              outcomes++;
-            }
-        }
-      g_assert_cmpuint (outcomes, ==, per_round);
+      if (two_threads)
+        other = g_thread_new ("forks-too", fork_and_check_child, client);
+      fork_and_check_child (client);
+      if (other != NULL)
+        g_thread_join (other);
+      drain_busy_outcomes (queue, per_round);
     }
 }
 
@@ -1332,7 +1357,10 @@ main (int    argc,
   g_test_add_func ("/openai/client/blocking-many-threads", test_blocking_calls_from_many_threads);
   g_test_add_func ("/openai/client/completion-queue", test_completion_queue);
   g_test_add_func ("/openai/client/blocking-after-fork", test_blocking_calls_after_fork);
-  g_test_add_func ("/openai/client/fork-while-workers-are-busy", test_fork_while_workers_are_busy);
+  g_test_add_data_func ("/openai/client/fork-while-workers-are-busy", GINT_TO_POINTER (FALSE),
+                        test_fork_while_workers_are_busy);
+  g_test_add_data_func ("/openai/client/forks-from-two-threads", GINT_TO_POINTER (TRUE),
+                        test_fork_while_workers_are_busy);
   g_test_add_data_func ("/openai/client/attached-context-shutdown-here", GINT_TO_POINTER (TRUE),
                         test_attached_context);
   g_test_add_data_func ("/openai/client/attached-context-shutdown-elsewhere", GINT_TO_POINTER (FALSE),
