@@ -201,14 +201,24 @@ graphbit_json_load (JsonParser  *parser,
                     GError     **error)
 {
   GError *local_error = NULL;
-  gsize length = len >= 0 ? (gsize) len : strlen (data);
-  const char *bad_escape;
-  g_autofree char *repaired = repair_surrogates (data, data + length, &bad_escape);
+  gsize length = data == NULL ? 0 : len >= 0 ? (gsize) len : strlen (data);
+  const char *bad_escape = NULL;
+  g_autofree char *repaired = NULL;
   const char *end;
   const char *p;
   const char *comment = NULL;
   const char *single_quote = NULL;
 
+  /* An empty body (NULL data from an empty GBytes: a proxy's or a load
+   * balancer's error page without one) is no document; json-glib would
+   * return FALSE without an error for NULL. */
+  if (length == 0)
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           "the document is empty");
+      return FALSE;
+    }
+  repaired = repair_surrogates (data, data + length, &bad_escape);
   if (bad_escape != NULL)
     {
       g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
@@ -267,6 +277,11 @@ graphbit_json_load (JsonParser  *parser,
 
   if (json_parser_load_from_data (parser, data, length, &local_error))
     return TRUE;
+  if (local_error == NULL)
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE, "the JSON document could not be read");
+      return FALSE;
+    }
   if (!g_utf8_validate (local_error->message, -1, NULL))
     {
       char *valid = g_utf8_make_valid (local_error->message, -1);

@@ -171,8 +171,10 @@ graphbit_json_extract (const char  *json,
   g_autofree char *normalised = NULL;
   JsonNode *node;
 
-  /* json-glib takes empty or blank text as a document without a root. */
-  if (!graphbit_json_load (parser, json, -1, &parse_error) || json_parser_get_root (parser) == NULL)
+  /* Empty or blank text: said as such (json-glib takes blank text as a
+   * document without a root). */
+  if (json[strspn (json, " \t\r\n")] == '\0'
+      || !graphbit_json_load (parser, json, -1, &parse_error) || json_parser_get_root (parser) == NULL)
     {
       g_set_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_WORKFLOW,
                    "json_extract:%s needs JSON input, but the input is not JSON (%s)", path,

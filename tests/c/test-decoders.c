@@ -1322,6 +1322,29 @@ test_ndjson_last_line_without_newline (void)
   }
 }
 
+/* An empty document is an error with a message, whatever its pointer:
+ * an empty GBytes gives NULL data, on which json-glib only warned and
+ * graphbit then read an error it had not been given (a crash on every
+ * error status without a body). */
+static void
+test_json_empty_documents (void)
+{
+  const char *documents[] = { NULL, "", "   ", "\r\n" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (documents); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) root = graphbit_json_parse_object (documents[i], documents[i] != NULL
+                                                                           ? (gssize) strlen (documents[i]) : 0,
+                                                             &error);
+
+      g_assert_null (root);
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == JSON_PARSER_ERROR);
+      g_test_message ("document %u: %s", i, error->message);
+    }
+}
+
 static void
 test_ndjson_parse_object (void)
 {
@@ -1497,6 +1520,7 @@ main (int    argc,
   g_test_add_func ("/ndjson/blank-lines-and-crlf", test_ndjson_blank_lines_and_crlf);
   g_test_add_func ("/ndjson/last-line-without-newline", test_ndjson_last_line_without_newline);
   g_test_add_func ("/ndjson/parse-object", test_ndjson_parse_object);
+  g_test_add_func ("/json/empty-documents", test_json_empty_documents);
   g_test_add_func ("/ndjson/max-line-length", test_ndjson_max_line_length);
   g_test_add_func ("/ndjson/callback-failure", test_ndjson_callback_failure);
   g_test_add_func ("/ndjson/invalid-utf8", test_ndjson_invalid_utf8);

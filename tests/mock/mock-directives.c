@@ -119,6 +119,8 @@ mock_directives_parse (const char *text,
         d->rate_reset_ms = parse_count64 (value);
       else if (g_str_equal (name, "quota"))
         d->quota = parse_bool (value) == TRUE;
+      else if (g_str_equal (name, "empty_body"))
+        d->empty_body = parse_bool (value) == TRUE;
       else if (g_str_equal (name, "dims"))
         d->dims = MIN (parse_count (value), 65536);
       else if (g_str_equal (name, "rank"))

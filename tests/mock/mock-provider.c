@@ -74,6 +74,8 @@
  *                          120ms); Anthropic anthropic-ratelimit-requests-
  *                          remaining: 0 and -reset, the RFC 3339 UTC time
  *                          now + MS rounded up to the second; Ollama none
+ *   mock:empty_body=1      an error status comes with an empty body (as
+ *                          from a proxy or a load balancer)
  *   mock:quota=1           an OpenAI 429 is insufficient_quota (type and
  *                          code), not rate_limit_exceeded
  *

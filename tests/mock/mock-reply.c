@@ -549,7 +549,7 @@ mock_reply_error (Mock              *mock,
                   const char        *message,
                   const Directives  *d)
 {
-  g_autoptr(GBytes) body = dialect->error_body (status, message, d);
+  g_autoptr(GBytes) body = d->empty_body ? g_bytes_new (NULL, 0) : dialect->error_body (status, message, d);
 
   add_error_headers (msg, dialect, status, d);
   mock_reply_bytes (mock, msg, status, dialect->error_content_type, body, d);

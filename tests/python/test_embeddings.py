@@ -408,3 +408,12 @@ def test_shared_between_threads(mock):
     for thread in threads:
         thread.join()
     assert all(results[n] == client.embed(f"thread {n}") for n in range(8))
+
+
+@pytest.mark.parametrize("provider", ["openai", "huggingface", "ollama"])
+def test_an_error_status_with_an_empty_body_is_a_typed_error(mock, provider):
+    client = client_for(mock, provider, max_retries=0)
+    with pytest.raises(graphbit.ProviderError) as info:
+        client.embed("x mock:status=502 mock:empty_body=1")
+    assert info.value.status_code == 502
+    assert "(empty body)" in str(info.value)

@@ -149,3 +149,24 @@ def test_stats_match_what_the_mock_saw(mock, clients):
     assert stats["total_requests"] == sent == 32
     assert stats["successful_requests"] == 31
     assert stats["failed_requests"] == 1
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic", "ollama"])
+@pytest.mark.parametrize("how", ["blocking", "async", "stream"])
+def test_an_error_status_with_an_empty_body_is_a_typed_error(clients, provider, how):
+    # Proxies and load balancers answer 502s without a body; the error
+    # parsing once crashed on one (an empty body's data pointer is NULL).
+    prompt = "x mock:status=502 mock:empty_body=1"
+
+    async def stream():
+        return [piece async for piece in clients[provider].complete_stream(prompt)]
+
+    with pytest.raises(graphbit.ProviderError) as info:
+        if how == "blocking":
+            clients[provider].complete(prompt)
+        elif how == "async":
+            asyncio.run(clients[provider].complete_async(prompt))
+        else:
+            asyncio.run(stream())
+    assert info.value.status_code == 502
+    assert "(empty body)" in str(info.value)
