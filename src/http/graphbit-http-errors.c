@@ -9,6 +9,7 @@
 
 #include "graphbit-http-private.h"
 #include "graphbit-error-private.h"
+#include "graphbit-proxy-private.h"
 
 /* Error bodies are kept in the error details for diagnosis, up to this. */
 #define MAX_KEPT_BODY 8192
@@ -35,12 +36,24 @@ graphbit_http_error_from_transport (const GError              *error,
                                     const GraphbitHttpOptions *options,
                                     GUri                      *uri)
 {
-  g_autofree char *where = uri_for_message (uri);
+  g_autofree char *where = NULL;
+  g_autofree char *proxy = NULL;
   GError *mapped;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s %s was cancelled",
                         options->provider_label, options->operation);
+
+  /* A failure through a proxy may be the proxy's: name it. */
+  proxy = graphbit_proxy_describe_for (uri);
+  where = uri_for_message (uri);
+  if (proxy != NULL)
+    {
+      char *through = g_strdup_printf ("%s (through the proxy %s)", where, proxy);
+
+      g_free (where);
+      where = through;
+    }
 
   if (error->domain == G_RESOLVER_ERROR)
     mapped = graphbit_error_new (GRAPHBIT_ERROR_NETWORK,
@@ -54,8 +67,16 @@ graphbit_http_error_from_transport (const GError              *error,
                                  options->provider_label, options->operation, where, error->message);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
     mapped = graphbit_error_new (GRAPHBIT_ERROR_NETWORK,
-                                 "%s %s: connection to %s refused; is the server running and the base URL right?",
-                                 options->provider_label, options->operation, where);
+                                 "%s %s: connection to %s refused; %s",
+                                 options->provider_label, options->operation, where,
+                                 proxy != NULL ? "is the proxy running, and are the proxy variables right?"
+                                               : "is the server running and the base URL right?");
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_NEED_AUTH)
+           || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_AUTH_FAILED))
+    mapped = graphbit_error_new (GRAPHBIT_ERROR_AUTHENTICATION,
+                                 "%s %s: the proxy refused to connect to %s: %s; give its credentials "
+                                 "in the proxy variable, as http://user:password@host:port",
+                                 options->provider_label, options->operation, where, error->message);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED)
            || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE)
            || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT)
@@ -157,6 +178,13 @@ graphbit_http_error_from_status (SoupMessage               *msg,
     case SOUP_STATUS_UNAUTHORIZED:
     case SOUP_STATUS_FORBIDDEN:
       code = GRAPHBIT_ERROR_AUTHENTICATION;
+      break;
+    case SOUP_STATUS_PROXY_AUTHENTICATION_REQUIRED:
+      /* Said by a proxy, not the provider: the fix is in the proxy variable. */
+      code = GRAPHBIT_ERROR_AUTHENTICATION;
+      g_free (explanation);
+      explanation = g_strdup ("the proxy wants credentials; give them in the proxy variable, "
+                              "as http://user:password@host:port");
       break;
     case 429:   /* Too Many Requests */
     case 529:   /* Anthropic: overloaded */

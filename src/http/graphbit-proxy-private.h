@@ -19,4 +19,9 @@ gboolean        graphbit_proxy_uses_system_settings (void);
  * does not work there (see graphbit-proxy.c). */
 GProxyResolver *graphbit_proxy_resolver_new         (gboolean in_forked_child);
 
+/* For error messages: the proxy the environment's variables send @uri
+ * through, without its credentials, or NULL when it goes direct (or when
+ * GRAPHBIT_PROXY_RESOLVER=system, whose answer may take a lookup). */
+char           *graphbit_proxy_describe_for         (GUri    *uri);
+
 G_END_DECLS

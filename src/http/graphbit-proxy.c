@@ -26,6 +26,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "graphbit-proxy-private.h"
 
 /* The first of @names set in the environment (not empty), or NULL. */
@@ -85,6 +87,21 @@ ignore_hosts_from (const char *no_proxy,
   return g_strv_builder_end (hosts);
 }
 
+/* A proxy variable's value as GIO wants it: curl and requests take
+ * "host:port" for "http://host:port", and "socks5h" (the proxy resolves
+ * names) for what GIO's "socks5" always does. NULL when @value is. */
+static char *
+proxy_uri_from (const char *value)
+{
+  if (value == NULL)
+    return NULL;
+  if (strstr (value, "://") == NULL)
+    return g_strconcat ("http://", value, NULL);
+  if (g_ascii_strncasecmp (value, "socks5h://", strlen ("socks5h://")) == 0)
+    return g_strconcat ("socks5://", value + strlen ("socks5h://"), NULL);
+  return g_strdup (value);
+}
+
 GProxyResolver *
 graphbit_proxy_resolver_new (gboolean in_forked_child)
 {
@@ -93,6 +110,9 @@ graphbit_proxy_resolver_new (gboolean in_forked_child)
   static const char * const https[] = { "https_proxy", "HTTPS_PROXY", NULL };
   static const char * const no_proxy[] = { "no_proxy", "NO_PROXY", NULL };
   const char *ignored = first_env (no_proxy);
+  g_autofree char *all_uri = NULL;
+  g_autofree char *http_uri = NULL;
+  g_autofree char *https_uri = NULL;
   g_auto(GStrv) ignore_hosts = NULL;
   gboolean everything = FALSE;
   GProxyResolver *resolver;
@@ -104,10 +124,35 @@ graphbit_proxy_resolver_new (gboolean in_forked_child)
   if (everything)
     return g_simple_proxy_resolver_new (NULL, NULL);
 
-  resolver = g_simple_proxy_resolver_new (first_env (all), ignore_hosts);
-  if (first_env (http) != NULL)
-    g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver), "http", first_env (http));
-  if (first_env (https) != NULL)
-    g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver), "https", first_env (https));
+  all_uri = proxy_uri_from (first_env (all));
+  http_uri = proxy_uri_from (first_env (http));
+  https_uri = proxy_uri_from (first_env (https));
+  resolver = g_simple_proxy_resolver_new (all_uri, ignore_hosts);
+  if (http_uri != NULL)
+    g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver), "http", http_uri);
+  if (https_uri != NULL)
+    g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver), "https", https_uri);
   return resolver;
+}
+
+char *
+graphbit_proxy_describe_for (GUri *uri)
+{
+  g_autoptr(GProxyResolver) resolver = NULL;
+  g_autofree char *target = NULL;
+  g_auto(GStrv) proxies = NULL;
+  g_autoptr(GUri) proxy = NULL;
+
+  if (uri == NULL || graphbit_proxy_uses_system_settings ())
+    return NULL;
+  resolver = graphbit_proxy_resolver_new (FALSE);
+  target = g_uri_to_string (uri);
+  /* GSimpleProxyResolver answers at once, without I/O. */
+  proxies = g_proxy_resolver_lookup (resolver, target, NULL, NULL);
+  if (proxies == NULL || proxies[0] == NULL || g_str_equal (proxies[0], "direct://"))
+    return NULL;
+  proxy = g_uri_parse (proxies[0], G_URI_FLAGS_NONE, NULL);
+  /* Never the userinfo: it carries the proxy's password. */
+  return proxy != NULL ? g_uri_to_string_partial (proxy, G_URI_HIDE_USERINFO)
+                       : g_strdup ("(an unreadable proxy URI)");
 }
