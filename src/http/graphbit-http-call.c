@@ -50,7 +50,11 @@ graphbit_http_new_json_post (const char  *url,
   soup_message_set_request_body_from_bytes (msg, "application/json", body);
   g_bytes_unref (body);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
-  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+  /* Never redirected: libsoup would turn the POST into a bodiless GET and
+   * send it, with every header set here (Anthropic's x-api-key among them),
+   * to whatever host the Location names. A redirect is reported instead
+   * (graphbit_http_error_from_status()). */
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT | SOUP_MESSAGE_NO_REDIRECT);
   return msg;
 }
 
@@ -74,8 +78,14 @@ graphbit_http_new_get (const char  *base_url,
 {
   g_autofree char *url = g_strconcat (base_url, path, NULL);
   g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, error);
+  SoupMessage *msg;
 
-  return uri != NULL ? soup_message_new_from_uri (SOUP_METHOD_GET, uri) : NULL;
+  if (uri == NULL)
+    return NULL;
+  msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+  /* As for POSTs: the key must not follow a redirect to another host. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  return msg;
 }
 
 /* Worker thread: the exchange is over; report and release. Takes @error. */

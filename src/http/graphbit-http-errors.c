@@ -151,6 +151,24 @@ kept_body (GBytes *body)
   return g_utf8_make_valid (data, MIN (len, MAX_KEPT_BODY));
 }
 
+/* "to <Location>" of a redirect, resolved against the request's URL,
+ * without userinfo or query; NULL without a usable Location. */
+static char *
+redirect_target (SoupMessage *msg)
+{
+  const char *location = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location");
+  g_autoptr(GUri) target = NULL;
+  g_autofree char *shown = NULL;
+
+  if (location == NULL)
+    return NULL;
+  target = g_uri_parse_relative (soup_message_get_uri (msg), location, SOUP_HTTP_URI_FLAGS, NULL);
+  if (target == NULL)
+    return NULL;
+  shown = uri_for_message (target);
+  return g_strconcat ("to ", shown, NULL);
+}
+
 GError *
 graphbit_http_error_from_status (SoupMessage               *msg,
                                  GBytes                    *body,
@@ -193,6 +211,19 @@ graphbit_http_error_from_status (SoupMessage               *msg,
       break;
     default:
       code = GRAPHBIT_ERROR_PROVIDER;
+      if (SOUP_STATUS_IS_REDIRECTION (status))
+        {
+          /* Not followed (see graphbit_http_new_json_post()): the base URL
+           * is not the API's, and the answer says where it is. */
+          g_autofree char *target = redirect_target (msg);
+
+          code = GRAPHBIT_ERROR_CONFIGURATION;
+          g_free (explanation);
+          explanation = g_strdup_printf ("the server redirects %s; graphbit does not follow redirects "
+                                         "(one would carry the API key to another host): "
+                                         "set the base URL to the address the API is at",
+                                         target != NULL ? target : "without saying where");
+        }
       break;
     }
 

@@ -14,6 +14,7 @@ mock_directives_clear (Directives *d)
   g_clear_pointer (&d->fixture, g_free);
   g_clear_pointer (&d->retry_after, g_free);
   g_clear_pointer (&d->content, g_free);
+  g_clear_pointer (&d->location, g_free);
 }
 
 static guint
@@ -121,6 +122,8 @@ mock_directives_parse (const char *text,
         d->quota = parse_bool (value) == TRUE;
       else if (g_str_equal (name, "empty_body"))
         d->empty_body = parse_bool (value) == TRUE;
+      else if (g_str_equal (name, "location"))
+        set_string (&d->location, value);
       else if (g_str_equal (name, "dims"))
         d->dims = MIN (parse_count (value), 65536);
       else if (g_str_equal (name, "rank"))

@@ -74,6 +74,7 @@ typedef struct
   gint64 rate_reset_ms;        /* -1: not given */
   gboolean quota;
   gboolean empty_body;         /* an error status without a body */
+  char *location;              /* mock:location: a redirect's target */
   guint dims;                  /* embeddings: vector length; 0: the model's */
   gint rank;                   /* Hugging Face: the answer's rank; 0: the model's */
   guint loading;               /* Hugging Face: attempts answered "loading" */

@@ -76,6 +76,8 @@
  *                          now + MS rounded up to the second; Ollama none
  *   mock:empty_body=1      an error status comes with an empty body (as
  *                          from a proxy or a load balancer)
+ *   mock:status=3xx        a redirect without a body, to mock:location=URL
+ *                          when given
  *   mock:quota=1           an OpenAI 429 is insufficient_quota (type and
  *                          code), not rate_limit_exceeded
  *

@@ -660,5 +660,15 @@ mock_reply_directed (Mock              *mock,
       mock_reply_error (mock, msg, dialect, d->status, message, d);
       return TRUE;
     }
+  if (d->status >= 300 && d->status < 400)
+    {
+      /* A redirect, to mock:location if given; no body. */
+      g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+
+      if (d->location != NULL)
+        soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Location", d->location);
+      mock_reply_bytes (mock, msg, d->status, "text/plain", empty, d);
+      return TRUE;
+    }
   return FALSE;
 }

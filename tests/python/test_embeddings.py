@@ -417,3 +417,13 @@ def test_an_error_status_with_an_empty_body_is_a_typed_error(mock, provider):
         client.embed("x mock:status=502 mock:empty_body=1")
     assert info.value.status_code == 502
     assert "(empty body)" in str(info.value)
+
+
+@pytest.mark.parametrize("provider", ["openai", "huggingface", "ollama"])
+def test_redirects_are_not_followed(mock, provider):
+    client = client_for(mock, provider, max_retries=0)
+    before = mock.stats()["requests"]
+    with pytest.raises(graphbit.ConfigurationError) as info:
+        client.embed(f"x mock:status=302 mock:location={mock.url}/elsewhere")
+    assert mock.stats()["requests"] == before + 1
+    assert info.value.status_code == 302

@@ -170,3 +170,32 @@ def test_an_error_status_with_an_empty_body_is_a_typed_error(clients, provider, 
             asyncio.run(stream())
     assert info.value.status_code == 502
     assert "(empty body)" in str(info.value)
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic", "ollama"])
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_redirects_are_not_followed(mock, clients, provider, status):
+    # libsoup would turn the POST into a bodiless GET and send it, with the
+    # provider's key header, wherever Location points. The redirect points
+    # back at the mock here, so a followed one would be a second request.
+    before = mock.stats()["requests"]
+    target = f"{mock.url}/v1/chat/completions?key=hidden"
+    with pytest.raises(graphbit.ConfigurationError) as info:
+        clients[provider].complete(f"x mock:status={status} mock:location={target}")
+    assert mock.stats()["requests"] == before + 1
+    assert info.value.status_code == status
+    assert f"redirects to {mock.url}/v1/chat/completions;" in str(info.value)
+    assert "hidden" not in str(info.value)
+    assert "set the base URL" in str(info.value)
+
+
+def test_a_streamed_call_is_not_redirected_either(mock, clients):
+    before = mock.stats()["requests"]
+
+    async def stream():
+        return [piece async for piece in clients["anthropic"].complete_stream(
+            f"x mock:status=302 mock:location={mock.url}/v1/messages")]
+
+    with pytest.raises(graphbit.ConfigurationError):
+        asyncio.run(stream())
+    assert mock.stats()["requests"] == before + 1
