@@ -9,6 +9,11 @@
 
 G_BEGIN_DECLS
 
+/* The deepest nesting of arrays and objects read: far beyond any provider
+ * answer or workflow document, far below what overflows a 2 MiB worker
+ * stack in json-glib's recursive parser. */
+#define GRAPHBIT_JSON_MAX_DEPTH 512
+
 /* json_parser_load_from_data(), but the error message is always valid
  * UTF-8 (json-glib quotes the offending token cut at a byte count, which
  * may split a character). */

@@ -85,10 +85,12 @@ static const char *
 value_end (const char  *p,
            const char  *end,
            const char **comment,
-           const char **single_quote)
+           const char **single_quote,
+           guint       *max_depth)
 {
   guint depth = 0;
 
+  *max_depth = 0;
   do
     {
       p = skip_space (p, end, comment);
@@ -103,6 +105,7 @@ value_end (const char  *p,
       else if (*p == '{' || *p == '[')
         {
           depth++;
+          *max_depth = MAX (*max_depth, depth);
           p++;
         }
       else if (depth > 0)
@@ -145,12 +148,14 @@ escaped_unit (const char *p,
 }
 
 /* json-glib 1.6 turns an unpaired surrogate escape into invalid UTF-8, and
- * leaks when a high one is followed by another escape: returns a copy of
- * @data with each written as "\ufffd" (as long), or NULL if it has none.
+ * leaks when a high one is followed by another escape; and "\u0000" ends
+ * a C string, which cut a model's text short there without a word:
+ * returns a copy of @data with each such escape written as "\ufffd" (as
+ * long), or NULL if it has none.
  * It also reads "\u" with fewer than four hex digits as some character;
  * such an escape is left in place and *@bad_escape points to it. */
 static char *
-repair_surrogates (const char  *data,
+repair_escapes (const char  *data,
                    const char  *end,
                    const char **bad_escape)
 {
@@ -178,7 +183,7 @@ repair_surrogates (const char  *data,
               continue;
             }
         }
-      if (unit >= 0xD800 && unit <= 0xDFFF)
+      if ((unit >= 0xD800 && unit <= 0xDFFF) || unit == 0)
         {
           if (copy == NULL)
             {
@@ -208,6 +213,7 @@ graphbit_json_load (JsonParser  *parser,
   const char *p;
   const char *comment = NULL;
   const char *single_quote = NULL;
+  guint depth = 0;
 
   /* An empty body (NULL data from an empty GBytes: a proxy's or a load
    * balancer's error page without one) is no document; json-glib would
@@ -218,7 +224,7 @@ graphbit_json_load (JsonParser  *parser,
                            "the document is empty");
       return FALSE;
     }
-  repaired = repair_surrogates (data, data + length, &bad_escape);
+  repaired = repair_escapes (data, data + length, &bad_escape);
   if (bad_escape != NULL)
     {
       g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
@@ -243,7 +249,16 @@ graphbit_json_load (JsonParser  *parser,
                    (gsize) (p - data));
       return FALSE;
     }
-  p = value_end (data, end, &comment, &single_quote);
+  p = value_end (data, end, &comment, &single_quote, &depth);
+  /* json-glib parses nested values by recursion: a few hundred thousand
+   * brackets from a broken or hostile server overflowed the stack. */
+  if (depth > GRAPHBIT_JSON_MAX_DEPTH)
+    {
+      g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                   "the JSON document nests %u levels deep; at most %u are read",
+                   depth, GRAPHBIT_JSON_MAX_DEPTH);
+      return FALSE;
+    }
   if (p != NULL)
     p = skip_space (p, end, &comment);
   /* json-glib 1.6 takes 'single-quoted' strings too, and leaks nodes when

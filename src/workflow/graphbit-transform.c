@@ -237,7 +237,7 @@ join_json (const char  *input,
   JsonNode *root;
   JsonArray *array;
 
-  if (!json_parser_load_from_data (parser, input, -1, NULL)
+  if (!graphbit_json_load (parser, input, -1, NULL)
       || (root = json_parser_get_root (parser)) == NULL   /* empty or blank input */
       || !JSON_NODE_HOLDS_ARRAY (root))
     {

@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <pthread.h>
+
 #include <string.h>
 
 #include "graphbit.h"
@@ -1345,6 +1347,96 @@ test_json_empty_documents (void)
     }
 }
 
+/* Nesting is bounded before json-glib, whose recursive parser overflowed
+ * the stack on a few hundred thousand brackets (a crash of the process a
+ * server could cause). Run on a thread with a 1 MiB stack, the smallest a
+ * runtime thread may have: the deepest document read must fit there. */
+static gpointer
+parse_nested (gpointer data)
+{
+  guint levels = GPOINTER_TO_UINT (data);
+  GString *document = g_string_new ("{\"a\":");
+  GError *error = NULL;
+  JsonNode *root;
+
+  for (guint i = 1; i < levels; i++)
+    g_string_append_c (document, '[');
+  for (guint i = 1; i < levels; i++)
+    g_string_append_c (document, ']');
+  g_string_append_c (document, '}');
+  root = graphbit_json_parse_object (document->str, document->len, &error);
+  g_string_free (document, TRUE);
+  if (root != NULL)
+    {
+      json_node_unref (root);
+      return NULL;
+    }
+  return error;
+}
+
+static void
+test_json_nesting_is_bounded (void)
+{
+  const guint levels[] = { GRAPHBIT_JSON_MAX_DEPTH, GRAPHBIT_JSON_MAX_DEPTH + 1, 300000 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
+    {
+      pthread_attr_t attr;
+      pthread_t thread;
+      gpointer result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      pthread_attr_init (&attr);
+      pthread_attr_setstacksize (&attr, 1 << 20);
+      g_assert_cmpint (pthread_create (&thread, &attr, parse_nested, GUINT_TO_POINTER (levels[i])), ==, 0);
+      pthread_attr_destroy (&attr);
+      g_assert_cmpint (pthread_join (thread, &result), ==, 0);
+      error = result;
+      if (levels[i] <= GRAPHBIT_JSON_MAX_DEPTH)
+        g_assert_no_error (error);
+      else
+        {
+          g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE);
+          g_assert_nonnull (strstr (error->message, "levels deep; at most 512 are read"));
+        }
+    }
+}
+
+/* Escapes json-glib 1.6 mishandles are repaired before it reads them: an
+ * unpaired surrogate (invalid UTF-8 otherwise) and U+0000 (which ended the
+ * C string, cutting a model's text short) become U+FFFD; a pair stays one
+ * character; "\u" without four hex digits is an error. */
+static void
+test_json_escapes (void)
+{
+  struct {
+    const char *document;
+    const char *text;   /* NULL: refused */
+  } cases[] = {
+    { "{\"t\": \"x\\ud800y\"}", "x\xef\xbf\xbdy" },
+    { "{\"t\": \"x\\udc00\\u0041\"}", "x\xef\xbf\xbd" "A" },
+    { "{\"t\": \"before\\u0000after\"}", "before\xef\xbf\xbd" "after" },
+    { "{\"t\": \"\\ud83d\\ude00\"}", "\xf0\x9f\x98\x80" },
+    { "{\"t\": \"back\\\\u0000slash\"}", "back\\u0000slash" },
+    { "{\"t\": \"\\u12\"}", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) root = graphbit_json_parse_object (cases[i].document, -1, &error);
+
+      if (cases[i].text == NULL)
+        {
+          g_assert_null (root);
+          g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE);
+          continue;
+        }
+      g_assert_no_error (error);
+      g_assert_cmpstr (graphbit_json_get_string (json_node_get_object (root), "t"), ==, cases[i].text);
+    }
+}
+
 static void
 test_ndjson_parse_object (void)
 {
@@ -1521,6 +1613,8 @@ main (int    argc,
   g_test_add_func ("/ndjson/last-line-without-newline", test_ndjson_last_line_without_newline);
   g_test_add_func ("/ndjson/parse-object", test_ndjson_parse_object);
   g_test_add_func ("/json/empty-documents", test_json_empty_documents);
+  g_test_add_func ("/json/escapes", test_json_escapes);
+  g_test_add_func ("/json/nesting-is-bounded", test_json_nesting_is_bounded);
   g_test_add_func ("/ndjson/max-line-length", test_ndjson_max_line_length);
   g_test_add_func ("/ndjson/callback-failure", test_ndjson_callback_failure);
   g_test_add_func ("/ndjson/invalid-utf8", test_ndjson_invalid_utf8);

@@ -833,6 +833,17 @@ test_split_and_join (void)
   /* Nothing at all is not an array, and must not crash. */
   apply_fails ("join:-", "", "join:- needs a JSON array as input");
   apply_fails ("join:-", "  ", "join:- needs a JSON array as input");
+  /* A node's output nested past the bound is refused, not parsed into a
+   * stack overflow; two documents in a row are not read as the last. */
+  {
+    g_autofree char *open = g_strnfill (200000, '[');
+    g_autofree char *close = g_strnfill (200000, ']');
+    g_autofree char *deep = g_strconcat (open, close, NULL);
+
+    apply_fails ("join:-", deep, "join:- needs a JSON array as input");
+    apply_fails ("json_extract:a", deep, "is not JSON (the JSON document nests 200000 levels deep");
+  }
+  apply_fails ("join:-", "[\"a\"][\"b\"]", "join:- needs a JSON array as input");
 }
 
 static void
