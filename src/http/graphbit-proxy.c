@@ -10,8 +10,8 @@
  *
  *  - it looks up every new connection's proxy on GTask's shared thread
  *    pool; a process forked while such a lookup runs copies the GLib lock
- *    that thread holds, and the child waits for it forever (one fork in
- *    ~300 did so in tests/c's fork test);
+ *    that thread holds, and the child waits for it forever (one run in
+ *    50 to 300 of tests/c's fork test hung so, at its first fork);
  *  - in a forked child that pool has no threads, and every connection
  *    waited for its attempt timeout;
  *  - the settings it reads (GNOME's, PAC files) are rarely a server-side
