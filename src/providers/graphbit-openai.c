@@ -73,6 +73,55 @@ openai_build_request (GraphbitLlmConfig  *config,
   return msg;
 }
 
+/* The text of a message's or a delta's "content" into *@text: a string
+ * (borrowed from @holder); null or absent (a tool call) as NULL; or, as
+ * some compatible servers send (Mistral's reasoning models, for one), a
+ * list of parts, whose "text" parts are the answer, joined in order into
+ * *@joined, which *@text then points to ("thinking" parts and the like
+ * are left out). FALSE, with @error, for anything else: the answer would
+ * be lost without a word otherwise. */
+static gboolean
+openai_content_text (JsonObject  *holder,
+                     const char  *where,
+                     const char **text,
+                     char       **joined,
+                     GError     **error)
+{
+  JsonNode *content = holder != NULL ? json_object_get_member (holder, "content") : NULL;
+  JsonArray *parts;
+  GString *buffer;
+
+  *text = NULL;
+  if (content == NULL || JSON_NODE_HOLDS_NULL (content))
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (content) && json_node_get_value_type (content) == G_TYPE_STRING)
+    {
+      *text = json_node_get_string (content);
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (content))
+    {
+      g_autofree char *why = g_strdup_printf ("%s.content is neither text nor a list of parts", where);
+
+      g_propagate_error (error, graphbit_llm_codec_bad_body (&graphbit_openai_codec, why));
+      return FALSE;
+    }
+  parts = json_node_get_array (content);
+  buffer = g_string_new (NULL);
+  for (guint i = 0; i < json_array_get_length (parts); i++)
+    {
+      JsonNode *node = json_array_get_element (parts, i);
+      JsonObject *part = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *part_text = graphbit_json_get_string (part, "text");
+
+      if (g_strcmp0 (graphbit_json_get_string (part, "type"), "text") == 0 && part_text != NULL)
+        g_string_append (buffer, part_text);
+    }
+  *joined = g_string_free (buffer, FALSE);
+  *text = *joined;
+  return TRUE;
+}
+
 static GraphbitLlmResponse *
 openai_parse_response (const char  *data,
                        gsize        len,
@@ -82,6 +131,8 @@ openai_parse_response (const char  *data,
   JsonObject *object, *choice = NULL, *message, *usage;
   JsonArray *choices;
   GraphbitLlmResponse *response;
+  const char *content;
+  g_autofree char *joined = NULL;
 
   root = graphbit_llm_codec_parse_object (&graphbit_openai_codec, "the body", data, len, error);
   if (root == NULL)
@@ -105,7 +156,9 @@ openai_parse_response (const char  *data,
     }
 
   /* content is null when the model called tools instead of answering. */
-  response = graphbit_llm_response_new (graphbit_json_get_string (message, "content"),
+  if (!openai_content_text (message, "choices[0].message", &content, &joined, error))
+    return NULL;
+  response = graphbit_llm_response_new (content,
                                         graphbit_json_get_string (choice, "finish_reason"),
                                         graphbit_json_get_string (object, "model"),
                                         graphbit_json_get_string (object, "id"));
@@ -146,6 +199,21 @@ openai_stream_error (JsonObject *error_object)
                               type != NULL ? " (type: " : "", type != NULL ? type : "", type != NULL ? ")" : "");
   graphbit_error_set_provider (error, "openai");
   return error;
+}
+
+/* Adds a streamed choice's delta text to @acc. */
+static gboolean
+openai_delta_text (GraphbitStreamAccumulator  *acc,
+                   JsonObject                 *choice,
+                   GError                    **error)
+{
+  const char *text;
+  g_autofree char *joined = NULL;
+
+  if (!openai_content_text (graphbit_json_get_object (choice, "delta"), "choices[0].delta", &text, &joined, error))
+    return FALSE;
+  graphbit_stream_accumulator_add_text (acc, text);
+  return TRUE;
 }
 
 static gboolean
@@ -192,8 +260,8 @@ openai_parse_stream_event (GraphbitStreamAccumulator  *acc,
       /* Only the first choice is an answer we deliver (n > 1 is not asked for). */
       if (choice == NULL || (index != NULL && JSON_NODE_HOLDS_VALUE (index) && json_node_get_int (index) != 0))
         continue;
-      graphbit_stream_accumulator_add_text (acc, graphbit_json_get_string (graphbit_json_get_object (choice, "delta"),
-                                                                           "content"));
+      if (!openai_delta_text (acc, choice, error))
+        return FALSE;
       if (graphbit_json_get_string (choice, "finish_reason") != NULL)
         {
           graphbit_stream_accumulator_set (&acc->finish_reason, graphbit_json_get_string (choice, "finish_reason"));

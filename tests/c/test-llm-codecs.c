@@ -215,6 +215,61 @@ test_non_streamed_answers (void)
   g_assert_cmpuint (graphbit_llm_response_get_completion_tokens (o), ==, 124);
 }
 
+/* OpenAI-compatible servers may send "content" as a list of parts: the
+ * "text" parts are the answer, in order, and other kinds (reasoning) are
+ * left out; null is a tool call's empty answer; anything else is refused
+ * rather than read as an empty answer. Streamed deltas alike. */
+static void
+test_openai_content_parts (void)
+{
+  struct {
+    const char *content;
+    const char *text;     /* NULL: refused */
+  } cases[] = {
+    { "\"plain\"", "plain" },
+    { "null", "" },
+    { "[{\"type\": \"thinking\", \"thinking\": [{\"type\": \"text\", \"text\": \"hmm\"}]},"
+      " {\"type\": \"text\", \"text\": \"Hello, \"}, {\"type\": \"text\", \"text\": \"world\"}]",
+      "Hello, world" },
+    { "[]", "" },
+    { "42", NULL },
+    { "{\"text\": \"x\"}", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"id\": \"c\", \"model\": \"m\", \"choices\": [{\"index\": 0, "
+                                               "\"message\": {\"role\": \"assistant\", \"content\": %s}, "
+                                               "\"finish_reason\": \"stop\"}]}", cases[i].content);
+      g_autofree char *event = g_strdup_printf ("{\"choices\": [{\"index\": 0, \"delta\": {\"content\": %s}, "
+                                                "\"finish_reason\": null}]}", cases[i].content);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GError) stream_error = NULL;
+      g_autoptr(GraphbitLlmResponse) response = graphbit_openai_codec.parse_response (body, strlen (body), &error);
+      GraphbitStreamAccumulator acc = { 0 };
+      gboolean streamed;
+
+      graphbit_stream_accumulator_init (&acc);
+      streamed = graphbit_openai_codec.parse_stream_event (&acc, NULL, event, strlen (event), &stream_error);
+      if (cases[i].text == NULL)
+        {
+          g_assert_null (response);
+          g_assert_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_PROVIDER);
+          g_assert_nonnull (strstr (error->message, "choices[0].message.content is neither text nor a list of parts"));
+          g_assert_false (streamed);
+          g_assert_nonnull (strstr (stream_error->message, "choices[0].delta.content is neither text"));
+        }
+      else
+        {
+          g_assert_no_error (error);
+          g_assert_cmpstr (graphbit_llm_response_get_content (response), ==, cases[i].text);
+          g_assert_no_error (stream_error);
+          g_assert_cmpstr (acc.content->str, ==, cases[i].text);
+        }
+      graphbit_stream_accumulator_clear (&acc);
+    }
+}
+
 typedef struct
 {
   const GraphbitLlmCodec *codec;
@@ -259,6 +314,7 @@ main (int    argc,
   g_test_add_func ("/codecs/anthropic/error-event", test_anthropic_error_event);
   g_test_add_func ("/codecs/ollama/streams", test_ollama_streams);
   g_test_add_func ("/codecs/non-streamed", test_non_streamed_answers);
+  g_test_add_func ("/codecs/openai/content-parts", test_openai_content_parts);
   g_test_add_func ("/codecs/error-bodies", test_error_bodies);
   return g_test_run ();
 }
