@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,12 @@ gboolean        graphbit_proxy_uses_system_settings (void);
  * default, GIO's system resolver. @in_forked_child: the system resolver
  * does not work there (see graphbit-proxy.c). */
 GProxyResolver *graphbit_proxy_resolver_new         (gboolean in_forked_child);
+
+/* Gives @session the resolver above, and, when a proxy variable carries
+ * credentials, sends them up front (see graphbit-proxy.c: libsoup 3.2
+ * cannot answer a proxy's 407 itself). */
+void            graphbit_proxy_configure_session    (SoupSession *session,
+                                                     gboolean     in_forked_child);
 
 /* For error messages: the proxy the environment's variables send @uri
  * through, without its credentials, or NULL when it goes direct (or when

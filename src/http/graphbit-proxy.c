@@ -28,6 +28,8 @@
 
 #include <string.h>
 
+#include <libsoup/soup.h>
+
 #include "graphbit-proxy-private.h"
 
 /* The first of @names set in the environment (not empty), or NULL. */
@@ -155,4 +157,78 @@ graphbit_proxy_describe_for (GUri *uri)
   /* Never the userinfo: it carries the proxy's password. */
   return proxy != NULL ? g_uri_to_string_partial (proxy, G_URI_HIDE_USERINFO)
                        : g_strdup ("(an unreadable proxy URI)");
+}
+
+/* The credentials of the proxy @resolver gives for @target, as a Basic
+ * Proxy-Authorization value, or NULL when it has none (or no proxy). */
+static char *
+proxy_authorization_for (GProxyResolver *resolver,
+                         const char     *target)
+{
+  g_auto(GStrv) proxies = g_proxy_resolver_lookup (resolver, target, NULL, NULL);
+  g_autoptr(GUri) proxy = NULL;
+  g_autofree char *pair = NULL;
+  g_autofree char *encoded = NULL;
+
+  if (proxies == NULL || proxies[0] == NULL)
+    return NULL;
+  proxy = g_uri_parse (proxies[0], G_URI_FLAGS_HAS_PASSWORD, NULL);
+  if (proxy == NULL || g_uri_get_user (proxy) == NULL
+      || (g_strcmp0 (g_uri_get_scheme (proxy), "http") != 0 && g_strcmp0 (g_uri_get_scheme (proxy), "https") != 0))
+    return NULL;
+  pair = g_strconcat (g_uri_get_user (proxy), ":", g_uri_get_password (proxy) != NULL ? g_uri_get_password (proxy) : "",
+                      NULL);
+  encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+  memset (pair, 0, strlen (pair));
+  return g_strconcat ("Basic ", encoded, NULL);
+}
+
+/* libsoup 3.2 answers a proxy's 407 by sending the message again with the
+ * proxy's own address as its target (and a POST without its body), so
+ * credentials in a proxy variable never got through. They are sent up
+ * front instead: on the CONNECT that opens an https tunnel, and on a plain
+ * http request, which goes to the proxy itself; never on a request inside
+ * a tunnel, which the provider would read. */
+static void
+on_request_queued (SoupSession *session,
+                   SoupMessage *msg,
+                   gpointer     user_data)
+{
+  GProxyResolver *resolver = user_data;
+  GUri *uri = soup_message_get_uri (msg);
+  gboolean tunnel = g_strcmp0 (soup_message_get_method (msg), SOUP_METHOD_CONNECT) == 0;
+  g_autofree char *target = NULL;
+  g_autofree char *authorization = NULL;
+
+  if (!tunnel && g_strcmp0 (g_uri_get_scheme (uri), "http") != 0)
+    return;
+  target = g_strdup_printf ("%s://%s:%d/", tunnel ? "https" : "http", g_uri_get_host (uri), g_uri_get_port (uri));
+  authorization = proxy_authorization_for (resolver, target);
+  if (authorization == NULL)
+    return;
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Proxy-Authorization", authorization);
+  memset (authorization, 0, strlen (authorization));
+}
+
+void
+graphbit_proxy_configure_session (SoupSession *session,
+                                  gboolean     in_forked_child)
+{
+  g_autoptr(GProxyResolver) resolver = graphbit_proxy_resolver_new (in_forked_child);
+  static const char * const names[] = { "all_proxy", "ALL_PROXY", "http_proxy", "HTTP_PROXY",
+                                        "https_proxy", "HTTPS_PROXY", NULL };
+  gboolean credentials = FALSE;
+
+  if (resolver == NULL)
+    return;
+  soup_session_set_proxy_resolver (session, resolver);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      const char *value = g_getenv (names[i]);
+
+      credentials = credentials || (value != NULL && strchr (value, '@') != NULL);
+    }
+  if (credentials)
+    g_signal_connect_data (session, "request-queued", G_CALLBACK (on_request_queued),
+                           g_object_ref (resolver), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
 }

@@ -46,10 +46,7 @@ session_new (guint connections)
                                                         "user-agent", "graphbit/" PACKAGE_VERSION " ",
                                                         NULL);
 
-  g_autoptr(GProxyResolver) resolver = graphbit_proxy_resolver_new (graphbit_blocking_watch_in_forked_child ());
-
-  if (resolver != NULL)
-    soup_session_set_proxy_resolver (session, resolver);
+  graphbit_proxy_configure_session (session, graphbit_blocking_watch_in_forked_child ());
   return session;
 }
 

@@ -128,14 +128,18 @@ def serve_once(reply_to) -> tuple:
     return listener.getsockname()[1], thread
 
 
-def answer_connect_with_407(connection: socket.socket) -> None:
-    request = b""
-    while b"\r\n\r\n" not in request:
-        chunk = connection.recv(4096)
+def read_head(connection: socket.socket) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = connection.recv(65536)
         if not chunk:
-            return
-        request += chunk
-    assert request.startswith(b"CONNECT 127.0.0.1:9 ")
+            break
+        data += chunk
+    return data
+
+
+def answer_connect_with_407(connection: socket.socket) -> None:
+    assert read_head(connection).startswith(b"CONNECT 127.0.0.1:9 ")
     connection.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\n"
                        b"Proxy-Authenticate: Basic realm=\"graphbit-test\"\r\n"
                        b"Content-Length: 0\r\n\r\n")
@@ -165,4 +169,44 @@ def test_a_socks_proxy_refusing_every_method_is_an_authentication_error():
     thread.join(timeout=30)
     assert child.stdout.startswith("AuthenticationError "), child.stdout + child.stderr
     assert f"(through the proxy socks5://127.0.0.1:{port})" in child.stdout
+    assert "s3cret" not in child.stdout + child.stderr
+
+
+def test_credentials_in_the_proxy_variable_are_sent_up_front():
+    # libsoup 3.2 answers a 407 by sending the request again to the proxy's
+    # own address without its body: credentials must go with the first one.
+    heads = []
+    answer = b'{"choices": [{"message": {"role": "assistant", "content": "authenticated"}, "finish_reason": "stop"}]}'
+
+    def authenticating_proxy(connection: socket.socket) -> None:
+        head = read_head(connection)
+        heads.append(head)
+        if b"\r\nProxy-Authorization: Basic dXNlcjpzM2NyZXQ=\r\n" in head:
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                               b"Content-Length: %d\r\n\r\n" % len(answer) + answer)
+        else:
+            connection.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nConnection: close\r\n"
+                               b"Proxy-Authenticate: Basic realm=\"t\"\r\nContent-Length: 0\r\n\r\n")
+
+    port, thread = serve_once(authenticating_proxy)
+    child = run_child("http://127.0.0.1:9/v1", http_proxy=f"http://user:s3cret@127.0.0.1:{port}")
+    thread.join(timeout=30)
+    assert child.stdout.strip() == "ANSWER authenticated", child.stdout + child.stderr
+    assert len(heads) == 1 and heads[0].startswith(b"POST http://127.0.0.1:9/v1/chat/completions ")
+
+
+def test_a_tunnel_carries_the_credentials_and_the_request_inside_does_not():
+    heads = []
+
+    def refuse_after_reading(connection: socket.socket) -> None:
+        heads.append(read_head(connection))
+        connection.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+
+    port, thread = serve_once(refuse_after_reading)
+    child = run_child("https://127.0.0.1:9/v1", https_proxy=f"http://user:s3cret@127.0.0.1:{port}")
+    thread.join(timeout=30)
+    assert child.stdout.startswith(("NetworkError ", "ProviderError ")), child.stdout + child.stderr
+    assert len(heads) == 1
+    assert heads[0].startswith(b"CONNECT 127.0.0.1:9 ")
+    assert b"\r\nProxy-Authorization: Basic dXNlcjpzM2NyZXQ=\r\n" in heads[0]
     assert "s3cret" not in child.stdout + child.stderr
