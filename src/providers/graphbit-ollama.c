@@ -91,6 +91,28 @@ is_done (JsonObject *object)
       && json_node_get_value_type (done) == G_TYPE_BOOLEAN && json_node_get_boolean (done);
 }
 
+/* Adds the text of @object's message to @acc: "content" is text, or
+ * absent or null (a tool call, or a chunk without text); anything else is
+ * refused, not read as an empty answer. */
+static gboolean
+add_message_text (GraphbitStreamAccumulator  *acc,
+                  JsonObject                 *message,
+                  GError                    **error)
+{
+  JsonNode *content = message != NULL ? json_object_get_member (message, "content") : NULL;
+
+  if (content == NULL || JSON_NODE_HOLDS_NULL (content))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (content) || json_node_get_value_type (content) != G_TYPE_STRING)
+    {
+      g_propagate_error (error, graphbit_llm_codec_bad_body (&graphbit_ollama_codec,
+                                                             "message.content is not text"));
+      return FALSE;
+    }
+  graphbit_stream_accumulator_add_text (acc, json_node_get_string (content));
+  return TRUE;
+}
+
 static GraphbitLlmResponse *
 ollama_parse_response (const char  *data,
                        gsize        len,
@@ -113,7 +135,11 @@ ollama_parse_response (const char  *data,
     }
 
   graphbit_stream_accumulator_init (&acc);
-  graphbit_stream_accumulator_add_text (&acc, graphbit_json_get_string (message, "content"));
+  if (!add_message_text (&acc, message, error))
+    {
+      graphbit_stream_accumulator_clear (&acc);
+      return NULL;
+    }
   read_final_fields (&acc, object);
   response = graphbit_stream_accumulator_to_response (&acc);
   graphbit_stream_accumulator_clear (&acc);
@@ -149,8 +175,8 @@ ollama_parse_stream_event (GraphbitStreamAccumulator  *acc,
       return FALSE;
     }
 
-  graphbit_stream_accumulator_add_text (acc, graphbit_json_get_string (graphbit_json_get_object (object, "message"),
-                                                                       "content"));
+  if (!add_message_text (acc, graphbit_json_get_object (object, "message"), error))
+    return FALSE;
   if (is_done (object))
     {
       read_final_fields (acc, object);

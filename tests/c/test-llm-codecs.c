@@ -215,6 +215,49 @@ test_non_streamed_answers (void)
   g_assert_cmpuint (graphbit_llm_response_get_completion_tokens (o), ==, 124);
 }
 
+/* A "content" member as sent, and the text read from it (NULL: refused). */
+typedef struct
+{
+  const char *content;
+  const char *text;
+} ContentCase;
+
+/* Parses @body as @codec's answer and @event as one of its stream events:
+ * both give @text, or, with @text NULL, both are refused with a provider
+ * error whose message holds @refusal. */
+static void
+assert_content_read (const GraphbitLlmCodec *codec,
+                     const char             *body,
+                     const char             *event,
+                     const char             *text,
+                     const char             *refusal)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) stream_error = NULL;
+  g_autoptr(GraphbitLlmResponse) response = codec->parse_response (body, strlen (body), &error);
+  GraphbitStreamAccumulator acc;
+  gboolean streamed;
+
+  graphbit_stream_accumulator_init (&acc);
+  streamed = codec->parse_stream_event (&acc, NULL, event, strlen (event), &stream_error);
+  if (text == NULL)
+    {
+      g_assert_null (response);
+      g_assert_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_PROVIDER);
+      g_assert_nonnull (strstr (error->message, refusal));
+      g_assert_false (streamed);
+      g_assert_error (stream_error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_PROVIDER);
+    }
+  else
+    {
+      g_assert_no_error (error);
+      g_assert_cmpstr (graphbit_llm_response_get_content (response), ==, text);
+      g_assert_no_error (stream_error);
+      g_assert_cmpstr (acc.content->str, ==, text);
+    }
+  graphbit_stream_accumulator_clear (&acc);
+}
+
 /* OpenAI-compatible servers may send "content" as a list of parts: the
  * "text" parts are the answer, in order, and other kinds (reasoning) are
  * left out; null is a tool call's empty answer; anything else is refused
@@ -222,10 +265,7 @@ test_non_streamed_answers (void)
 static void
 test_openai_content_parts (void)
 {
-  struct {
-    const char *content;
-    const char *text;     /* NULL: refused */
-  } cases[] = {
+  const ContentCase cases[] = {
     { "\"plain\"", "plain" },
     { "null", "" },
     { "[{\"type\": \"thinking\", \"thinking\": [{\"type\": \"text\", \"text\": \"hmm\"}]},"
@@ -243,30 +283,31 @@ test_openai_content_parts (void)
                                                "\"finish_reason\": \"stop\"}]}", cases[i].content);
       g_autofree char *event = g_strdup_printf ("{\"choices\": [{\"index\": 0, \"delta\": {\"content\": %s}, "
                                                 "\"finish_reason\": null}]}", cases[i].content);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GError) stream_error = NULL;
-      g_autoptr(GraphbitLlmResponse) response = graphbit_openai_codec.parse_response (body, strlen (body), &error);
-      GraphbitStreamAccumulator acc = { 0 };
-      gboolean streamed;
 
-      graphbit_stream_accumulator_init (&acc);
-      streamed = graphbit_openai_codec.parse_stream_event (&acc, NULL, event, strlen (event), &stream_error);
-      if (cases[i].text == NULL)
-        {
-          g_assert_null (response);
-          g_assert_error (error, GRAPHBIT_ERROR, GRAPHBIT_ERROR_PROVIDER);
-          g_assert_nonnull (strstr (error->message, "choices[0].message.content is neither text nor a list of parts"));
-          g_assert_false (streamed);
-          g_assert_nonnull (strstr (stream_error->message, "choices[0].delta.content is neither text"));
-        }
-      else
-        {
-          g_assert_no_error (error);
-          g_assert_cmpstr (graphbit_llm_response_get_content (response), ==, cases[i].text);
-          g_assert_no_error (stream_error);
-          g_assert_cmpstr (acc.content->str, ==, cases[i].text);
-        }
-      graphbit_stream_accumulator_clear (&acc);
+      assert_content_read (&graphbit_openai_codec, body, event, cases[i].text,
+                           "choices[0].message.content is neither text nor a list of parts");
+    }
+}
+
+/* Ollama's message.content is text, or absent or null (no text in this
+ * chunk); any other shape is refused rather than read as no text. */
+static void
+test_ollama_content_shapes (void)
+{
+  const ContentCase cases[] = {
+    { "\"plain\"", "plain" },
+    { "null", "" },
+    { "42", NULL },
+    { "[\"a\"]", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"model\": \"m\", \"message\": {\"role\": \"assistant\", "
+                                               "\"content\": %s}, \"done\": true}", cases[i].content);
+
+      /* An answer and a stream line have the same shape. */
+      assert_content_read (&graphbit_ollama_codec, body, body, cases[i].text, "message.content is not text");
     }
 }
 
@@ -315,6 +356,7 @@ main (int    argc,
   g_test_add_func ("/codecs/ollama/streams", test_ollama_streams);
   g_test_add_func ("/codecs/non-streamed", test_non_streamed_answers);
   g_test_add_func ("/codecs/openai/content-parts", test_openai_content_parts);
+  g_test_add_func ("/codecs/ollama/content-shapes", test_ollama_content_shapes);
   g_test_add_func ("/codecs/error-bodies", test_error_bodies);
   return g_test_run ();
 }
