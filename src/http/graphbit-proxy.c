@@ -32,6 +32,12 @@
 
 #include "graphbit-proxy-private.h"
 
+/* Each variable, lower case first (as curl, requests and httpx read them). */
+static const char * const all_proxy_names[] = { "all_proxy", "ALL_PROXY", NULL };
+static const char * const http_proxy_names[] = { "http_proxy", "HTTP_PROXY", NULL };
+static const char * const https_proxy_names[] = { "https_proxy", "HTTPS_PROXY", NULL };
+static const char * const no_proxy_names[] = { "no_proxy", "NO_PROXY", NULL };
+
 /* The first of @names set in the environment (not empty), or NULL. */
 static const char *
 first_env (const char * const *names)
@@ -107,11 +113,7 @@ proxy_uri_from (const char *value)
 GProxyResolver *
 graphbit_proxy_resolver_new (gboolean in_forked_child)
 {
-  static const char * const all[] = { "all_proxy", "ALL_PROXY", NULL };
-  static const char * const http[] = { "http_proxy", "HTTP_PROXY", NULL };
-  static const char * const https[] = { "https_proxy", "HTTPS_PROXY", NULL };
-  static const char * const no_proxy[] = { "no_proxy", "NO_PROXY", NULL };
-  const char *ignored = first_env (no_proxy);
+  const char *ignored = first_env (no_proxy_names);
   g_autofree char *all_uri = NULL;
   g_autofree char *http_uri = NULL;
   g_autofree char *https_uri = NULL;
@@ -126,9 +128,9 @@ graphbit_proxy_resolver_new (gboolean in_forked_child)
   if (everything)
     return g_simple_proxy_resolver_new (NULL, NULL);
 
-  all_uri = proxy_uri_from (first_env (all));
-  http_uri = proxy_uri_from (first_env (http));
-  https_uri = proxy_uri_from (first_env (https));
+  all_uri = proxy_uri_from (first_env (all_proxy_names));
+  http_uri = proxy_uri_from (first_env (http_proxy_names));
+  https_uri = proxy_uri_from (first_env (https_proxy_names));
   resolver = g_simple_proxy_resolver_new (all_uri, ignore_hosts);
   if (http_uri != NULL)
     g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver), "http", http_uri);
@@ -137,23 +139,35 @@ graphbit_proxy_resolver_new (gboolean in_forked_child)
   return resolver;
 }
 
+/* The proxy @resolver sends @target through, or NULL when it goes direct.
+ * GSimpleProxyResolver answers at once, without I/O. */
+static char *
+proxy_for (GProxyResolver *resolver,
+           const char     *target)
+{
+  g_auto(GStrv) proxies = g_proxy_resolver_lookup (resolver, target, NULL, NULL);
+
+  if (proxies == NULL || proxies[0] == NULL || g_str_equal (proxies[0], "direct://"))
+    return NULL;
+  return g_strdup (proxies[0]);
+}
+
 char *
 graphbit_proxy_describe_for (GUri *uri)
 {
   g_autoptr(GProxyResolver) resolver = NULL;
   g_autofree char *target = NULL;
-  g_auto(GStrv) proxies = NULL;
+  g_autofree char *proxy_text = NULL;
   g_autoptr(GUri) proxy = NULL;
 
   if (uri == NULL || graphbit_proxy_uses_system_settings ())
     return NULL;
   resolver = graphbit_proxy_resolver_new (FALSE);
   target = g_uri_to_string (uri);
-  /* GSimpleProxyResolver answers at once, without I/O. */
-  proxies = g_proxy_resolver_lookup (resolver, target, NULL, NULL);
-  if (proxies == NULL || proxies[0] == NULL || g_str_equal (proxies[0], "direct://"))
+  proxy_text = proxy_for (resolver, target);
+  if (proxy_text == NULL)
     return NULL;
-  proxy = g_uri_parse (proxies[0], G_URI_FLAGS_NONE, NULL);
+  proxy = g_uri_parse (proxy_text, G_URI_FLAGS_NONE, NULL);
   /* Never the userinfo: it carries the proxy's password. */
   return proxy != NULL ? g_uri_to_string_partial (proxy, G_URI_HIDE_USERINFO)
                        : g_strdup ("(an unreadable proxy URI)");
@@ -165,14 +179,14 @@ static char *
 proxy_authorization_for (GProxyResolver *resolver,
                          const char     *target)
 {
-  g_auto(GStrv) proxies = g_proxy_resolver_lookup (resolver, target, NULL, NULL);
+  g_autofree char *proxy_text = proxy_for (resolver, target);
   g_autoptr(GUri) proxy = NULL;
   g_autofree char *pair = NULL;
   g_autofree char *encoded = NULL;
 
-  if (proxies == NULL || proxies[0] == NULL)
+  if (proxy_text == NULL)
     return NULL;
-  proxy = g_uri_parse (proxies[0], G_URI_FLAGS_HAS_PASSWORD, NULL);
+  proxy = g_uri_parse (proxy_text, G_URI_FLAGS_HAS_PASSWORD, NULL);
   if (proxy == NULL || g_uri_get_user (proxy) == NULL
       || (g_strcmp0 (g_uri_get_scheme (proxy), "http") != 0 && g_strcmp0 (g_uri_get_scheme (proxy), "https") != 0))
     return NULL;
@@ -215,18 +229,18 @@ graphbit_proxy_configure_session (SoupSession *session,
                                   gboolean     in_forked_child)
 {
   g_autoptr(GProxyResolver) resolver = graphbit_proxy_resolver_new (in_forked_child);
-  static const char * const names[] = { "all_proxy", "ALL_PROXY", "http_proxy", "HTTP_PROXY",
-                                        "https_proxy", "HTTPS_PROXY", NULL };
+  const char * const * const groups[] = { all_proxy_names, http_proxy_names, https_proxy_names };
   gboolean credentials = FALSE;
 
   if (resolver == NULL)
     return;
   soup_session_set_proxy_resolver (session, resolver);
-  for (guint i = 0; names[i] != NULL; i++)
+  /* Only the values in use: "user@" in one the resolver ignores adds nothing. */
+  for (guint i = 0; i < G_N_ELEMENTS (groups) && !credentials; i++)
     {
-      const char *value = g_getenv (names[i]);
+      const char *value = first_env (groups[i]);
 
-      credentials = credentials || (value != NULL && strchr (value, '@') != NULL);
+      credentials = value != NULL && strchr (value, '@') != NULL;
     }
   if (credentials)
     g_signal_connect_data (session, "request-queued", G_CALLBACK (on_request_queued),

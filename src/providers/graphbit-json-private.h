@@ -33,6 +33,12 @@ JsonArray  *graphbit_json_get_array       (JsonObject *object,
 /* NULL unless the member exists and is a string. */
 const char *graphbit_json_get_string      (JsonObject *object,
                                            const char *member);
+/* @name's string in *@value, NULL when the member is absent or null;
+ * FALSE when it is there but something else (a value that would otherwise
+ * be read as "no text" without a word). */
+gboolean    graphbit_json_get_optional_string (JsonObject  *object,
+                                               const char  *name,
+                                               const char **value);
 /* 0 unless the member exists and is a non-negative integer. */
 guint       graphbit_json_get_uint        (JsonObject *object,
                                            const char *member);

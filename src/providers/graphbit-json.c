@@ -367,6 +367,22 @@ graphbit_json_get_string (JsonObject *object,
   return json_node_get_string (node);
 }
 
+gboolean
+graphbit_json_get_optional_string (JsonObject  *object,
+                                   const char  *name,
+                                   const char **value)
+{
+  JsonNode *node = member (object, name);
+
+  *value = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return FALSE;
+  *value = json_node_get_string (node);
+  return TRUE;
+}
+
 guint
 graphbit_json_get_uint (JsonObject *object,
                         const char *name)

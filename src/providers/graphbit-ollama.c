@@ -99,17 +99,15 @@ add_message_text (GraphbitStreamAccumulator  *acc,
                   JsonObject                 *message,
                   GError                    **error)
 {
-  JsonNode *content = message != NULL ? json_object_get_member (message, "content") : NULL;
+  const char *text;
 
-  if (content == NULL || JSON_NODE_HOLDS_NULL (content))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (content) || json_node_get_value_type (content) != G_TYPE_STRING)
+  if (!graphbit_json_get_optional_string (message, "content", &text))
     {
       g_propagate_error (error, graphbit_llm_codec_bad_body (&graphbit_ollama_codec,
                                                              "message.content is not text"));
       return FALSE;
     }
-  graphbit_stream_accumulator_add_text (acc, json_node_get_string (content));
+  graphbit_stream_accumulator_add_text (acc, text);
   return TRUE;
 }
 

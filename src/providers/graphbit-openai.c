@@ -87,26 +87,20 @@ openai_content_text (JsonObject  *holder,
                      char       **joined,
                      GError     **error)
 {
-  JsonNode *content = holder != NULL ? json_object_get_member (holder, "content") : NULL;
   JsonArray *parts;
   GString *buffer;
 
-  *text = NULL;
-  if (content == NULL || JSON_NODE_HOLDS_NULL (content))
+  /* Text, or null, in nearly every answer and chunk: one lookup. */
+  if (graphbit_json_get_optional_string (holder, "content", text))
     return TRUE;
-  if (JSON_NODE_HOLDS_VALUE (content) && json_node_get_value_type (content) == G_TYPE_STRING)
-    {
-      *text = json_node_get_string (content);
-      return TRUE;
-    }
-  if (!JSON_NODE_HOLDS_ARRAY (content))
+  parts = graphbit_json_get_array (holder, "content");
+  if (parts == NULL)
     {
       g_autofree char *why = g_strdup_printf ("%s.content is neither text nor a list of parts", where);
 
       g_propagate_error (error, graphbit_llm_codec_bad_body (&graphbit_openai_codec, why));
       return FALSE;
     }
-  parts = json_node_get_array (content);
   buffer = g_string_new (NULL);
   for (guint i = 0; i < json_array_get_length (parts); i++)
     {
